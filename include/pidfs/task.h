@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Simulated processes.
+ *
+ * A struct pidfs_kernel is a small simulated kernel: one pid namespace,
+ * the tasks in it, the tasklist lock, and the low-memory zone every
+ * task_struct and struct pid is charged to.  It boots with one task,
+ * pid 1 ("init"), which cannot exit.
+ *
+ * task_struct follows the kernel of the pidhash patch (2.6.17): it is
+ * refcounted (get_task_struct()/put_task_struct()), RCU-freed, charged
+ * task_size bytes (task_struct plus kernel stack, 10 KiB by default), and
+ * linked to four struct pids through pid_links: PID and TGID for every
+ * task; PGID and SID for thread-group leaders, as copy_process() did.
+ *
+ * Life of a task: pidfs_fork() or pidfs_thread() creates it; pidfs_exit()
+ * makes it a zombie (a thread other than the leader is released at once,
+ * as the kernel auto-reaps threads; exiting a leader exits its group) and
+ * reparents its children to pid 1; pidfs_reap() releases a zombie
+ * (release_task()): every pid link is detached, so a struct pid left with
+ * no task is freed, and the tasklist's reference is dropped after a grace
+ * period.  A reference taken before that keeps the task_struct, and its
+ * full charge, alive: the problem the patch solved.
+ *
+ * Locking: tasklist_lock (a rwlock in struct pidfs_kernel) protects every
+ * link between tasks and the fields marked so below; it is taken before
+ * pidmap_lock.  Lookups from pid to task need only rcu_read_lock().  Every
+ * pidfs_*() operation here takes the locks it needs itself; none may be
+ * called with tasklist_lock held.  The layer never prints.
+ */
+#ifndef PIDFS_TASK_H
+#define PIDFS_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pidfs/pid.h"
+#include "pidfs/rcu.h"
+
+struct lowmem;
+struct pidfs_kernel;		/* opaque */
+
+#define TASK_COMM_LEN		16
+#define TASK_SIZE_DEFAULT	(10 * 1024)
+#define TASK_SIZE_MAX		(1024 * 1024)
+#define PIDFS_ARGS_MAX		4096	/* bytes of NUL-separated argv */
+
+/* task->state and task->exit_state, as the kernel of 2006 spelled them */
+#define TASK_RUNNING		0
+#define TASK_INTERRUPTIBLE	1
+#define EXIT_ZOMBIE		16
+#define EXIT_DEAD		32
+
+/*
+ * What exec installs: immutable once published, replaced as a whole under
+ * RCU, so renderers read comm and argv without locks.
+ */
+struct task_image {
+	struct rcu_head rcu;
+	char comm[TASK_COMM_LEN];	/* NUL-terminated */
+	size_t args_len;		/* bytes in args, each arg NUL-ended */
+	char args[];
+};
+
+struct task_struct {
+	int usage;			/* ATOMIC: get/put_task_struct() */
+	int state;			/* tasklist_lock */
+	int exit_state;			/* tasklist_lock */
+	int exit_code;			/* tasklist_lock */
+	pid_t pid, tgid;		/* immutable */
+	uid_t uid;			/* tasklist_lock */
+	gid_t gid;			/* tasklist_lock */
+	bool released;			/* tasklist_lock: release_task() ran */
+	uint64_t start_time;		/* immutable: ns since the model booted */
+	struct pidfs_kernel *kernel;	/* immutable */
+	struct task_image *image;	/* RCU; replaced under tasklist_lock */
+
+	struct pid_link pids[PIDTYPE_MAX];	/* tasklist_lock; RCU readers */
+
+	struct task_struct *real_parent;	/* tasklist_lock */
+	struct task_struct *group_leader;	/* immutable */
+	struct cds_list_head children;		/* tasklist_lock */
+	struct cds_list_head sibling;		/* tasklist_lock */
+	struct cds_list_head thread_group;	/* tasklist_lock */
+	struct cds_list_head tasks;		/* tasklist_lock: all tasks */
+
+	struct rcu_head rcu;
+};
+
+struct pidfs_kernel_params {
+	uint64_t lowmem;		/* bytes; 0 = 896 MiB */
+	size_t task_size;		/* bytes; 0 = TASK_SIZE_DEFAULT */
+	int pid_max;			/* 0 = PID_MAX_DEFAULT */
+	int hash_shift;			/* -1 = pidhash_init()'s sizing */
+	unsigned int nproc;		/* tasks per uid; 0 = no limit */
+	uid_t uid;			/* owner of init */
+	gid_t gid;
+};
+
+#define PIDFS_LOWMEM_DEFAULT	(UINT64_C(896) << 20)
+
+/* A copy of what a renderer needs, taken under tasklist_lock. */
+struct task_info {
+	pid_t pid, tgid, ppid, pgrp, session;
+	uid_t uid;
+	gid_t gid;
+	int state, exit_state, exit_code;
+	int nr_threads;
+	bool is_leader;
+	uint64_t start_time;		/* ns since boot */
+	uint64_t serial;		/* of the task's PIDTYPE_PID struct pid */
+	char comm[TASK_COMM_LEN];
+	size_t args_len;
+	char args[PIDFS_ARGS_MAX];
+};
+
+/* Counters of the task layer, for /meminfo. */
+struct pidfs_kernel_stats {
+	unsigned int nr_tasks;		/* live and zombie */
+	unsigned int nr_zombies;
+	unsigned int nr_threads_max;
+	uint64_t forks;			/* successful, ever */
+	uint64_t fork_failures;		/* ever */
+	uint64_t released;		/* tasks reaped, ever */
+	size_t task_size;		/* bytes charged per task */
+	unsigned int nproc;
+};
+
+/*
+ * Create a kernel: zone, namespace, caches, and init.  Returns 0 or
+ * -EINVAL (a parameter out of range), -ENOMEM.
+ */
+int pidfs_kernel_create(const struct pidfs_kernel_params *params,
+			struct pidfs_kernel **kp);
+
+/*
+ * Release every task, wait for RCU callbacks, and free everything.  Every
+ * reference taken through the API must have been dropped.
+ */
+void pidfs_kernel_destroy(struct pidfs_kernel *k);
+
+struct pid_namespace *pidfs_kernel_ns(const struct pidfs_kernel *k);
+struct lowmem *pidfs_kernel_lowmem(const struct pidfs_kernel *k);
+void pidfs_kernel_read_stats(struct pidfs_kernel *k,
+			     struct pidfs_kernel_stats *st);
+/* Nanoseconds since the kernel booted (CLOCK_MONOTONIC). */
+uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k);
+/* CLOCK_REALTIME seconds at boot, for /stat's btime. */
+uint64_t pidfs_kernel_boot_time(const struct pidfs_kernel *k);
+
+/* Per-uid task limit; 0 disables.  Existing tasks are not touched. */
+void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc);
+
+static inline struct task_struct *get_task_struct(struct task_struct *t)
+{
+	uatomic_inc(&t->usage);
+	return t;
+}
+
+/* Drop a reference; the last one frees and uncharges.  Any context. */
+void put_task_struct(struct task_struct *t);
+
+/* The kernel's thread_group_leader() */
+static inline bool thread_group_leader(const struct task_struct *t)
+{
+	return t->group_leader == t;
+}
+
+/* The struct pid of @t's @type link, under RCU or tasklist_lock. */
+struct pid *task_pid_type(struct task_struct *t, enum pid_type type);
+
+/* A task by number with a reference, or NULL (the kernel's find+get). */
+struct task_struct *pidfs_get_task(struct pidfs_kernel *k, pid_t nr);
+
+/*
+ * Fill @info from @t.  Takes tasklist_lock for reading.  Returns 0, or
+ * -ESRCH when @t has been released.
+ */
+int pidfs_task_info(struct task_struct *t, struct task_info *info);
+
+/*
+ * Thread ids of @leader's group in ascending order, at most @max of them.
+ * Returns how many there are (which may exceed @max), or -ESRCH if the
+ * group is gone.  Takes tasklist_lock for reading.
+ */
+int pidfs_thread_ids(struct task_struct *leader, pid_t *tids, int max);
+
+/*
+ * The operations of the control language.  Each returns 0 or a negative
+ * errno and changes nothing on failure, except that a failed fork may
+ * have advanced last_pid, as the kernel's does.
+ *
+ * fork: child of @ppid (0 = init), named @comm (NULL = parent's).
+ *   -ESRCH no such live parent; -EAGAIN no free pid, no memory for the
+ *   struct pid, or the per-uid limit; -ENOMEM no memory for the task.
+ * thread: a new thread in @tgid's group; errors as fork.
+ * exit: -ESRCH no such live task; -EPERM pid 1.
+ * reap: -ESRCH no such task; -ECHILD not a zombie.
+ * kill: exit then reap, as one step.
+ * setpgid: @pgid 0 means @pid.  -ESRCH; -EPERM for a session leader, or a
+ *   group that does not exist in @pid's session.
+ * setsid: -ESRCH; -EPERM when a process group numbered @pid exists.
+ * exec: installs @comm and @args (NUL-separated, @args_len bytes, at most
+ *   PIDFS_ARGS_MAX); other threads of the group are released, as
+ *   de_thread() does.  -ESRCH; -E2BIG for long args.
+ * spawn: @n children of @ppid, all or nothing; @pids gets their numbers.
+ * setuid: changes @pid's group's owner, for the per-uid limit.  -ESRCH.
+ */
+int pidfs_fork(struct pidfs_kernel *k, pid_t ppid, const char *comm,
+	       pid_t *child);
+int pidfs_thread(struct pidfs_kernel *k, pid_t tgid, const char *comm,
+		 pid_t *tid);
+int pidfs_exit(struct pidfs_kernel *k, pid_t pid, int code);
+int pidfs_reap(struct pidfs_kernel *k, pid_t pid);
+int pidfs_kill(struct pidfs_kernel *k, pid_t pid, int code);
+int pidfs_setpgid(struct pidfs_kernel *k, pid_t pid, pid_t pgid);
+int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid);
+int pidfs_exec(struct pidfs_kernel *k, pid_t pid, const char *comm,
+	       const char *args, size_t args_len);
+int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
+		pid_t *pids);
+int pidfs_setuid(struct pidfs_kernel *k, pid_t pid, uid_t uid, gid_t gid);
+
+/*
+ * Model events, for a file system that caches what it renders.  After an
+ * operation changes the model, and with no lock held, the kernel calls the
+ * hook once per task concerned, from the thread that made the change.
+ * The record's references are held for the duration of the call only.
+ */
+enum pidfs_event {
+	PIDFS_EV_FORK,		/* the task is new */
+	PIDFS_EV_CHANGE,	/* what stat/status show of it changed */
+	PIDFS_EV_RELEASE,	/* it was released (reaped) */
+};
+
+struct pidfs_event_rec {
+	enum pidfs_event ev;
+	struct task_struct *task;
+	struct pid *pid;		/* the task's PIDTYPE_PID pid */
+	struct pid *tgid_pid;		/* its group leader's */
+	pid_t nr, tgid;
+	bool leader;
+};
+
+typedef void (*pidfs_event_fn)(void *arg, const struct pidfs_event_rec *ev);
+
+/* Install the hook (NULL removes it).  Call before any operation runs. */
+void pidfs_kernel_set_event_hook(struct pidfs_kernel *k, pidfs_event_fn fn,
+				 void *arg);
+
+#endif /* PIDFS_TASK_H */
