@@ -88,13 +88,13 @@ struct pid {
 	 */
 	struct pid *pid_chain;
 	/* Lists of tasks that use this pid: RCU, written under tasklist_lock */
-	struct cds_hlist_head tasks[PIDTYPE_MAX];
+	struct hlist_head tasks[PIDTYPE_MAX];
 	struct rcu_head rcu;
 };
 
 /* The per-task linkage into a struct pid's task lists (in task_struct). */
 struct pid_link {
-	struct cds_hlist_node node;
+	struct hlist_node node;
 	struct pid *pid;
 };
 
@@ -169,7 +169,7 @@ static inline uint64_t pid_serial(const struct pid *pid)
 static inline struct pid *get_pid(struct pid *pid)
 {
 	if (pid)
-		uatomic_inc(&pid->count);
+		__atomic_fetch_add(&pid->count, 1, __ATOMIC_RELAXED);
 	return pid;
 }
 

@@ -44,7 +44,7 @@ struct pidfs_kernel;		/* opaque */
 
 #define TASK_COMM_LEN		16
 #define TASK_SIZE_DEFAULT	(10 * 1024)
-#define TASK_SIZE_MAX		(1024 * 1024)
+#define TASK_SIZE_MAX		(256 * 1024)
 #define PIDFS_ARGS_MAX		4096	/* bytes of NUL-separated argv */
 
 /* task->state and task->exit_state, as the kernel of 2006 spelled them */
@@ -155,7 +155,7 @@ void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc);
 
 static inline struct task_struct *get_task_struct(struct task_struct *t)
 {
-	uatomic_inc(&t->usage);
+	__atomic_fetch_add(&t->usage, 1, __ATOMIC_RELAXED);
 	return t;
 }
 

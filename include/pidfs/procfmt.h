@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Rendering: the model's files in the formats of Linux's /proc.
+ *
+ * Tools written for /proc (procps's ps, top, pgrep, free, uptime; psmisc's
+ * pstree) must parse pidfs's files unchanged when the tree is bind-mounted
+ * over /proc.  So every renderer here prints what Linux 6.1 prints for the
+ * same file, field for field and separator for separator, filling what
+ * the model does not have as Linux does for a task without memory (a
+ * kernel thread or a zombie): zeros, mostly.  Where a line or a field is
+ * pidfs's own (PidSerial in status, the model's lines in meminfo, the
+ * whole of pidhash), the comment on the renderer says so.
+ *
+ * Per-task files take a struct task_info, the copy the task layer makes
+ * under tasklist_lock (pidfs_task_info()); global files take the counters
+ * of the layer they describe.  Nothing here locks, allocates, sleeps or
+ * prints: every function is pure, a function of its arguments alone, and
+ * may be called from any thread in any context.
+ *
+ * Every renderer writes into a caller's buffer with snprintf's contract:
+ *
+ *  - it returns the length of the whole output, whatever @size is;
+ *  - it writes at most @size bytes, and when @size > 0 the output is
+ *    NUL-terminated: the return value is >= @size exactly when the output
+ *    was truncated, and then @buf holds the first @size - 1 bytes of it;
+ *  - @buf may be NULL when @size is 0, to ask for the length.
+ *
+ * cmdline's output contains NUL bytes of its own; the terminating NUL is
+ * still written after the returned length when it fits.
+ */
+#ifndef PIDFS_PROCFMT_H
+#define PIDFS_PROCFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct task_info;
+struct lowmem_stats;
+struct pidfs_kernel_stats;
+struct pid_ns_stats;
+
+/* Linux's USER_HZ: the unit of every clock_t /proc prints. */
+#define PROCFMT_USER_HZ		100
+
+/*
+ * /proc/<pid>/stat: one line, the 52 fields of proc(5).  comm is printed
+ * raw inside parentheses, as Linux does, so a comm holding spaces or ')'
+ * is found by the LAST ')' of the line.  State letters: X for EXIT_DEAD,
+ * Z for EXIT_ZOMBIE, R for TASK_RUNNING, S otherwise.  starttime is in
+ * clock ticks since boot; tty_nr is 0 and tpgid -1 (no terminal);
+ * priority 20 and nice 0; rsslim is RLIM_INFINITY, which Linux prints
+ * for every task whose limit was never lowered; exit_code is the last
+ * field.  Everything else the model lacks is 0.
+ */
+size_t procfmt_stat(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * /proc/<pid>/status: Linux's "Key:\tvalue" lines, in Linux's order, from
+ * Name to SigCgt, without the lines Linux prints only for a task with a
+ * memory map or a filesystem context (Umask, Vm*, Rss*).  Name escapes
+ * '\n' and '\\' as Linux does.  A last line, pidfs's own, gives the serial
+ * of the task's struct pid, for tools that verify identity across pid
+ * reuse:
+ *
+ *	PidSerial:\t<serial>
+ */
+size_t procfmt_status(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * /proc/<pid>/cmdline: the NUL-separated arguments, exactly args_len
+ * bytes.  Empty for a zombie or a dead task, as on Linux (its memory map,
+ * which held the arguments, is gone), and for a task with no arguments
+ * (which ps then shows as "[comm]", as it shows kernel threads).
+ */
+size_t procfmt_cmdline(char *buf, size_t size, const struct task_info *ti);
+
+/* /proc/<pid>/comm: comm, raw, and a newline. */
+size_t procfmt_comm(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * One line of meminfo's layout: "Key:", spaces to column 16 (at least
+ * one), the value right-aligned to column 24 where it fits, then " @unit"
+ * if @unit is not NULL, then a newline.  For keys of up to 15 characters
+ * that is exactly Linux's "%-16s%8lu kB" layout.  @value is printed as
+ * given: pass kB for a "kB" line (Linux rounds down: bytes >> 10).
+ */
+size_t procfmt_kv(char *buf, size_t size, const char *key, uint64_t value,
+		  const char *unit);
+
+/* One extra line for procfmt_meminfo(), printed with procfmt_kv(). */
+struct procfmt_line {
+	const char *key;
+	uint64_t value;
+	const char *unit;		/* "kB" or NULL */
+};
+
+/*
+ * /meminfo: Linux's /proc/meminfo layout, the lines procps's free and top
+ * read, then the model's.  The low-memory zone is the machine's memory:
+ *
+ *	MemTotal, LowTotal		the budget (kB)
+ *	MemFree, MemAvailable, LowFree	the budget less what is charged (kB)
+ *	Slab, SUnreclaim		what is charged (kB)
+ *	Buffers, Cached, SwapCached, Active, Inactive, SwapTotal, SwapFree,
+ *	Shmem, SReclaimable		0 kB
+ *
+ * in Linux's order (LowTotal and LowFree where a 32-bit kernel with
+ * highmem puts them).  Then pidfs's lines, counts and byte sizes without
+ * a unit (a "kB" would lie):
+ *
+ *	TaskStructs, TaskStructsPinned, PidStructs, PidStructsPinned,
+ *	TaskStructSize, PidStructSize, OomEvents, ForkFailures
+ *
+ * then the @nr_extra lines of @extra (NULL when @nr_extra is 0), the
+ * caller's own, in the same layout.
+ */
+size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
+		       const struct pidfs_kernel_stats *ks,
+		       size_t pid_struct_size,
+		       const struct procfmt_line *extra, size_t nr_extra);
+
+/*
+ * /pidhash: pidfs's own, "key: value" per line, in the order of struct
+ * pid_ns_stats: pid_max, last_pid, nr_pids, hash_shift, hash_buckets,
+ * hash_bytes, longest_chain, empty_buckets, pidmap_pages, nr_free,
+ * serials, wraps.
+ */
+size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st);
+
+/* /proc/uptime: "<uptime> <idle>\n", seconds with two decimals. */
+size_t procfmt_uptime(char *buf, size_t size, uint64_t uptime_ns,
+		      uint64_t idle_ns);
+
+/*
+ * /proc/loadavg: the model has no load, so "0.00 0.00 0.00", then
+ * "@running/@total" (runnable and all tasks) and the last pid allocated.
+ */
+size_t procfmt_loadavg(char *buf, size_t size, unsigned int running,
+		       unsigned int total, int last_pid);
+
+/*
+ * /proc/stat, what procps needs of it: a "cpu" line and one "cpu0" line
+ * of ten zero counters each, "intr 0", "ctxt 0", "btime @btime" (seconds
+ * since the epoch at boot), "processes @forks", "procs_running @running",
+ * "procs_blocked 0", and a "softirq" line of zeros.
+ */
+size_t procfmt_stat_global(char *buf, size_t size, uint64_t btime,
+			   uint64_t forks, unsigned int running);
+
+/* /proc/sys/kernel/pid_max: "<pid_max>\n". */
+size_t procfmt_pid_max(char *buf, size_t size, int pid_max);
+
+#endif /* PIDFS_PROCFMT_H */

@@ -1,0 +1,978 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Simulated processes: task_struct, fork, exit, release, process groups
+ * and sessions, exec, over the pid layer.
+ *
+ * Models kernel/fork.c (copy_process(), do_fork()'s failure handling as
+ * the patch left it), kernel/exit.c (exit_notify()'s reparenting to init,
+ * release_task(), delayed_put_task_struct()), kernel/sys.c (setpgid,
+ * setsid) and fs/exec.c's de_thread(), of 2.6.17, reduced to what the
+ * pid hash sees.
+ *
+ * A task is charged task_size bytes from the low-memory zone.  It holds
+ * one reference on itself for the task list; release_task() drops it
+ * after a grace period, so lock-free readers that found the task through
+ * a pid link can still take a reference.  A released task that somebody
+ * still references is "pinned": the state the patch made rare.
+ *
+ * Locking: tasklist_lock is a rwlock: readers (task_info, thread lists)
+ * are many and short, writers (every operation here) change several links
+ * at once and must look atomic to readers.  It protects all task links,
+ * the per-uid counts and the kernel's counters; it is taken before
+ * pidmap_lock (free_pid() runs under it).  Lookups from number to task
+ * use RCU only.  Model events are collected under the lock and delivered
+ * after it is dropped, so the file system may do anything in its hook.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pidfs/lowmem.h"
+#include "pidfs/pid.h"
+#include "pidfs/task.h"
+
+struct uid_count {
+	uid_t uid;
+	unsigned int tasks;
+};
+
+struct pidfs_kernel {
+	struct lowmem *lowmem;			/* immutable */
+	struct pid_namespace *ns;		/* immutable */
+	struct kmem_cache *task_cachep;		/* immutable */
+	size_t task_size;			/* immutable */
+	uint64_t boot_mono_ns;			/* immutable */
+	uint64_t boot_real;			/* immutable */
+	pidfs_event_fn hook;			/* set before use */
+	void *hook_arg;
+
+	/*
+	 * tasklist_lock: see the top of this file.  Everything below it is
+	 * protected by it.
+	 */
+	pthread_rwlock_t tasklist_lock;
+	struct task_struct *init;
+	struct cds_list_head tasks;
+	struct uid_count *uids;
+	size_t nr_uids, uids_cap;
+	unsigned int nproc;
+	unsigned int nr_tasks, nr_zombies;
+	uint64_t forks, fork_failures, released;
+};
+
+/* Events collected under tasklist_lock, delivered after it is dropped. */
+struct evbatch {
+	struct pidfs_event_rec *v;
+	size_t n, cap;
+	bool lost;
+};
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static inline struct pid *task_pid(struct task_struct *t)
+{
+	return t->pids[PIDTYPE_PID].pid;
+}
+
+struct pid *task_pid_type(struct task_struct *t, enum pid_type type)
+{
+	if (type != PIDTYPE_PID && type != PIDTYPE_TGID)
+		t = t->group_leader;
+	return t->pids[type].pid;
+}
+
+static pid_t process_group(struct task_struct *t)
+{
+	return pid_nr(t->group_leader->pids[PIDTYPE_PGID].pid);
+}
+
+static pid_t process_session(struct task_struct *t)
+{
+	return pid_nr(t->group_leader->pids[PIDTYPE_SID].pid);
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+/* Record an event about @t.  Call with tasklist_lock held, before any
+ * detach: the records take references on the task and both pids. */
+static void ev_add(struct pidfs_kernel *k, struct evbatch *b,
+		   enum pidfs_event ev, struct task_struct *t)
+{
+	struct pidfs_event_rec *r;
+
+	if (!k->hook)
+		return;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 8;
+		struct pidfs_event_rec *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v) {
+			b->lost = true;
+			return;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	r = &b->v[b->n++];
+	r->ev = ev;
+	r->task = get_task_struct(t);
+	r->pid = get_pid(task_pid(t));
+	r->tgid_pid = get_pid(task_pid(t->group_leader));
+	r->nr = t->pid;
+	r->tgid = t->tgid;
+	r->leader = thread_group_leader(t);
+}
+
+/* Every member of @leader's group, leader first. */
+static void ev_add_group(struct pidfs_kernel *k, struct evbatch *b,
+			 enum pidfs_event ev, struct task_struct *leader)
+{
+	struct task_struct *t;
+
+	ev_add(k, b, ev, leader);
+	cds_list_for_each_entry(t, &leader->thread_group, thread_group)
+		ev_add(k, b, ev, t);
+}
+
+/* Deliver and free a batch.  Call with no lock held. */
+static void ev_flush(struct pidfs_kernel *k, struct evbatch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct pidfs_event_rec *r = &b->v[i];
+
+		k->hook(k->hook_arg, r);
+		put_pid(r->pid);
+		put_pid(r->tgid_pid);
+		put_task_struct(r->task);
+	}
+	free(b->v);
+	b->v = NULL;
+	b->n = b->cap = 0;
+}
+
+/* ---- per-uid counts (tasklist_lock) ------------------------------------ */
+
+static struct uid_count *uid_find(struct pidfs_kernel *k, uid_t uid)
+{
+	for (size_t i = 0; i < k->nr_uids; i++)
+		if (k->uids[i].uid == uid)
+			return &k->uids[i];
+	return NULL;
+}
+
+static unsigned int uid_tasks(struct pidfs_kernel *k, uid_t uid)
+{
+	struct uid_count *u = uid_find(k, uid);
+
+	return u ? u->tasks : 0;
+}
+
+/* Make sure @uid has a slot, so a later charge cannot fail. */
+static int uid_reserve(struct pidfs_kernel *k, uid_t uid)
+{
+	struct uid_count *v;
+
+	if (uid_find(k, uid))
+		return 0;
+	if (k->nr_uids == k->uids_cap) {
+		size_t cap = k->uids_cap ? 2 * k->uids_cap : 4;
+
+		v = realloc(k->uids, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		k->uids = v;
+		k->uids_cap = cap;
+	}
+	k->uids[k->nr_uids].uid = uid;
+	k->uids[k->nr_uids].tasks = 0;
+	k->nr_uids++;
+	return 0;
+}
+
+static void uid_charge(struct pidfs_kernel *k, uid_t uid, int d)
+{
+	struct uid_count *u = uid_find(k, uid);
+
+	if (u)
+		u->tasks += (unsigned int)d;
+}
+
+/* ---- task_struct lifetime ---------------------------------------------- */
+
+static struct task_image *image_alloc(const char *comm, const char *args,
+				      size_t args_len)
+{
+	struct task_image *img = malloc(sizeof(*img) + args_len);
+
+	if (!img)
+		return NULL;
+	memset(img, 0, sizeof(*img));
+	strncpy(img->comm, comm, TASK_COMM_LEN - 1);
+	img->args_len = args_len;
+	if (args_len)
+		memcpy(img->args, args, args_len);
+	return img;
+}
+
+static void image_free_rcu(struct rcu_head *rhp)
+{
+	rcu_callback_enter();
+	free(container_of(rhp, struct task_image, rcu));
+}
+
+static void free_task(struct task_struct *t)
+{
+	struct kmem_cache *cachep = kmem_cache_of(t);
+
+	if (t->released)
+		lowmem_unpin(kmem_cache_zone(cachep), LOWMEM_TASK);
+	free(t->image);
+	kmem_cache_free(cachep, t);
+}
+
+void put_task_struct(struct task_struct *t)
+{
+	struct task_struct *leader;
+
+	if (__atomic_sub_fetch(&t->usage, 1, __ATOMIC_ACQ_REL))
+		return;
+	leader = t->group_leader;
+	free_task(t);
+	/* A thread holds its leader, as the kernel's signal struct did. */
+	if (leader != t)
+		put_task_struct(leader);
+}
+
+static void delayed_put_task_struct(struct rcu_head *rhp)
+{
+	rcu_callback_enter();
+	put_task_struct(container_of(rhp, struct task_struct, rcu));
+}
+
+/*
+ * The kernel's release_task(): detach every pid link, unlink, and drop
+ * the task list's reference after a grace period.  Call with tasklist_lock
+ * write-held, on a zombie or a thread that has exited.
+ */
+static void release_task(struct pidfs_kernel *k, struct evbatch *b,
+			 struct task_struct *p)
+{
+	struct task_image *img;
+
+	ev_add(k, b, PIDFS_EV_RELEASE, p);
+	if (thread_group_leader(p)) {
+		detach_pid(p, PIDTYPE_PGID);
+		detach_pid(p, PIDTYPE_SID);
+		cds_list_del(&p->sibling);
+	}
+	cds_list_del(&p->thread_group);
+	detach_pid(p, PIDTYPE_TGID);
+	detach_pid(p, PIDTYPE_PID);
+	cds_list_del(&p->tasks);
+
+	if (p->exit_state == EXIT_ZOMBIE)
+		k->nr_zombies--;
+	p->exit_state = EXIT_DEAD;
+	p->released = true;
+	k->nr_tasks--;
+	k->released++;
+	uid_charge(k, p->uid, -1);
+	lowmem_pin(k->lowmem, LOWMEM_TASK);
+
+	/* The mm goes at exit: a pinned task keeps only its task_struct. */
+	img = p->image;
+	rcu_publish(p->image, NULL);
+	if (img)
+		call_rcu(&img->rcu, image_free_rcu);
+	call_rcu(&p->rcu, delayed_put_task_struct);
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+struct task_struct *pidfs_get_task(struct pidfs_kernel *k, pid_t nr)
+{
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(nr, k->ns), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	return t;
+}
+
+/* A task by number under tasklist_lock; @live: not a zombie. */
+static struct task_struct *task_by_nr(struct pidfs_kernel *k, pid_t nr,
+				      bool live)
+{
+	struct task_struct *t;
+
+	t = pid_task(find_pid_ns(nr, k->ns), PIDTYPE_PID);
+	if (t && live && t->exit_state)
+		return NULL;
+	return t;
+}
+
+static int nr_threads(struct task_struct *leader)
+{
+	struct task_struct *t;
+	int n = 1;
+
+	cds_list_for_each_entry(t, &leader->thread_group, thread_group)
+		n++;
+	return n;
+}
+
+int pidfs_task_info(struct task_struct *t, struct task_info *info)
+{
+	struct pidfs_kernel *k = t->kernel;
+	struct task_struct *leader;
+	struct task_image *img;
+
+	pthread_rwlock_rdlock(&k->tasklist_lock);
+	if (t->released) {
+		pthread_rwlock_unlock(&k->tasklist_lock);
+		return -ESRCH;
+	}
+	leader = t->group_leader;
+	memset(info, 0, offsetof(struct task_info, args));
+	info->pid = t->pid;
+	info->tgid = t->tgid;
+	info->ppid = leader->real_parent ? leader->real_parent->tgid : 0;
+	info->pgrp = process_group(t);
+	info->session = process_session(t);
+	info->uid = t->uid;
+	info->gid = t->gid;
+	info->state = t->state;
+	info->exit_state = t->exit_state;
+	info->exit_code = t->exit_code;
+	info->nr_threads = nr_threads(leader);
+	info->is_leader = thread_group_leader(t);
+	info->start_time = t->start_time;
+	info->serial = pid_serial(task_pid(t));
+	img = t->image;
+	if (img) {
+		memcpy(info->comm, img->comm, TASK_COMM_LEN);
+		info->args_len = img->args_len < PIDFS_ARGS_MAX ?
+					 img->args_len :
+					 PIDFS_ARGS_MAX;
+		memcpy(info->args, img->args, info->args_len);
+	}
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	return 0;
+}
+
+static int tid_cmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int pidfs_thread_ids(struct task_struct *leader, pid_t *tids, int max)
+{
+	struct pidfs_kernel *k = leader->kernel;
+	struct task_struct *t;
+	int n = 0;
+
+	pthread_rwlock_rdlock(&k->tasklist_lock);
+	if (leader->released) {
+		pthread_rwlock_unlock(&k->tasklist_lock);
+		return -ESRCH;
+	}
+	leader = leader->group_leader;
+	if (n < max)
+		tids[n] = leader->pid;
+	n++;
+	cds_list_for_each_entry(t, &leader->thread_group, thread_group) {
+		if (n < max)
+			tids[n] = t->pid;
+		n++;
+	}
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	qsort(tids, (size_t)(n < max ? n : max), sizeof(*tids), tid_cmp);
+	return n;
+}
+
+/* ---- fork --------------------------------------------------------------- */
+
+/*
+ * copy_process() and do_fork() in one.  @thread: join @src's thread
+ * group; else become a child of @src.  Allocation happens before the
+ * lock, as in the kernel; the parent is looked up again under it.
+ */
+static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
+		   const char *comm, pid_t *nrp, struct evbatch *b)
+{
+	struct task_struct *src, *p, *leader;
+	struct task_image *img;
+	struct pid *pid;
+	int err, nr;
+
+	/* A missing parent is no reason to consume a pid. */
+	rcu_read_lock();
+	src = task_by_nr(k, src_nr, true);
+	rcu_read_unlock();
+	if (!src)
+		return -ESRCH;
+
+	pid = alloc_pid_ns(k->ns);
+	if (!pid)
+		return -EAGAIN;
+	nr = pid_nr(pid);
+
+	err = -ENOMEM;
+	p = kmem_cache_alloc(k->task_cachep);
+	if (!p)
+		goto bad_fork_free_pid;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	err = -ESRCH;
+	src = task_by_nr(k, src_nr, true);
+	if (!src)
+		goto bad_fork_unlock;
+	leader = src->group_leader;
+	err = -EAGAIN;
+	if (k->nproc && uid_tasks(k, src->uid) >= k->nproc)
+		goto bad_fork_unlock;
+	err = -ENOMEM;
+	img = image_alloc(comm ? comm : leader->image->comm,
+			  leader->image->args, leader->image->args_len);
+	if (!img)
+		goto bad_fork_unlock;
+
+	p->usage = 1;
+	p->state = TASK_INTERRUPTIBLE;
+	p->pid = nr;
+	p->uid = src->uid;
+	p->gid = src->gid;
+	p->start_time = now_ns(CLOCK_MONOTONIC) - k->boot_mono_ns;
+	p->kernel = k;
+	p->image = img;
+	CDS_INIT_LIST_HEAD(&p->children);
+	CDS_INIT_LIST_HEAD(&p->sibling);
+	CDS_INIT_LIST_HEAD(&p->thread_group);
+	if (thread) {
+		p->tgid = leader->tgid;
+		p->group_leader = get_task_struct(leader);
+		p->real_parent = leader->real_parent;
+		cds_list_add_tail(&p->thread_group, &leader->thread_group);
+	} else {
+		p->tgid = nr;
+		p->group_leader = p;
+		p->real_parent = leader;
+		cds_list_add_tail(&p->sibling, &leader->children);
+		attach_pid(p, PIDTYPE_PGID, process_group(leader));
+		attach_pid(p, PIDTYPE_SID, process_session(leader));
+	}
+	attach_pid(p, PIDTYPE_TGID, p->tgid);
+	attach_pid(p, PIDTYPE_PID, nr);
+	cds_list_add_tail(&p->tasks, &k->tasks);
+	uid_charge(k, p->uid, 1);
+	k->nr_tasks++;
+	k->forks++;
+	ev_add(k, b, PIDFS_EV_FORK, p);
+	if (thread)
+		ev_add_group(k, b, PIDFS_EV_CHANGE, leader);
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	*nrp = nr;
+	return 0;
+
+bad_fork_unlock:
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	kmem_cache_free(k->task_cachep, p);
+bad_fork_free_pid:
+	free_pid_ns(k->ns, pid);
+	return err;
+}
+
+static void count_failure(struct pidfs_kernel *k)
+{
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	k->fork_failures++;
+	pthread_rwlock_unlock(&k->tasklist_lock);
+}
+
+static int fork_common(struct pidfs_kernel *k, pid_t src, bool thread,
+		       const char *comm, pid_t *nrp)
+{
+	struct evbatch b = { 0 };
+	int err;
+
+	if (!src)
+		src = 1;
+	err = do_fork(k, src, thread, comm, nrp, &b);
+	if (err && err != -ESRCH)
+		count_failure(k);
+	ev_flush(k, &b);
+	return err;
+}
+
+int pidfs_fork(struct pidfs_kernel *k, pid_t ppid, const char *comm,
+	       pid_t *child)
+{
+	return fork_common(k, ppid, false, comm, child);
+}
+
+int pidfs_thread(struct pidfs_kernel *k, pid_t tgid, const char *comm,
+		 pid_t *tid)
+{
+	if (tgid <= 0)
+		return -ESRCH;
+	return fork_common(k, tgid, true, comm, tid);
+}
+
+/* ---- exit and release --------------------------------------------------- */
+
+/*
+ * exit_notify() for one task: threads other than the leader are released
+ * at once (the kernel reaps them itself); a leader becomes a zombie after
+ * its other threads are gone, and its children go to init.  Call with
+ * tasklist_lock write-held, on a live task.
+ */
+static void do_exit(struct pidfs_kernel *k, struct evbatch *b,
+		    struct task_struct *t, int code)
+{
+	struct task_struct *leader = t->group_leader, *c, *tmp;
+
+	t->exit_code = code;
+	if (!thread_group_leader(t)) {
+		release_task(k, b, t);
+		ev_add_group(k, b, PIDFS_EV_CHANGE, leader);
+		return;
+	}
+	cds_list_for_each_entry_safe(c, tmp, &t->thread_group, thread_group) {
+		c->exit_code = code;
+		release_task(k, b, c);
+	}
+	cds_list_for_each_entry_safe(c, tmp, &t->children, sibling) {
+		c->real_parent = k->init;
+		cds_list_del(&c->sibling);
+		cds_list_add_tail(&c->sibling, &k->init->children);
+		ev_add_group(k, b, PIDFS_EV_CHANGE, c);
+	}
+	t->state = TASK_RUNNING;
+	t->exit_state = EXIT_ZOMBIE;
+	k->nr_zombies++;
+	ev_add(k, b, PIDFS_EV_CHANGE, t);
+}
+
+/* Shared frame of the operations on one task: look up, check, act. */
+static int exit_checks(struct pidfs_kernel *k, pid_t nr,
+		       struct task_struct **tp)
+{
+	struct task_struct *t = task_by_nr(k, nr, false);
+
+	if (!t || t->exit_state)
+		return -ESRCH;
+	if (t == k->init)
+		return -EPERM;
+	*tp = t;
+	return 0;
+}
+
+int pidfs_exit(struct pidfs_kernel *k, pid_t pid, int code)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t;
+	int err;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	err = exit_checks(k, pid, &t);
+	if (!err)
+		do_exit(k, &b, t, code);
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+	return err;
+}
+
+int pidfs_reap(struct pidfs_kernel *k, pid_t pid)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t;
+	int err = 0;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, false);
+	if (!t)
+		err = -ESRCH;
+	else if (t->exit_state != EXIT_ZOMBIE)
+		err = -ECHILD;
+	else
+		release_task(k, &b, t);
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+	return err;
+}
+
+int pidfs_kill(struct pidfs_kernel *k, pid_t pid, int code)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t;
+	int err;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	err = exit_checks(k, pid, &t);
+	if (!err) {
+		bool leader = thread_group_leader(t);
+
+		do_exit(k, &b, t, code);
+		if (leader)
+			release_task(k, &b, t);
+	}
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+	return err;
+}
+
+/* ---- process groups and sessions ------------------------------------------ */
+
+static void change_pid(struct task_struct *leader, enum pid_type type,
+		       pid_t nr)
+{
+	/* Nothing to do keeps the detach from freeing the pid we want. */
+	if (pid_nr(leader->pids[type].pid) == nr)
+		return;
+	detach_pid(leader, type);
+	attach_pid(leader, type, nr);
+}
+
+int pidfs_setpgid(struct pidfs_kernel *k, pid_t pid, pid_t pgid)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t, *leader, *g;
+	int err = -ESRCH;
+
+	if (pgid < 0)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, true);
+	if (!t)
+		goto out;
+	leader = t->group_leader;
+	if (!pgid)
+		pgid = leader->pid;
+	err = -EPERM;
+	if (process_session(leader) == leader->pid)
+		goto out;
+	if (pgid != leader->pid) {
+		g = pid_task(find_pid_ns(pgid, k->ns), PIDTYPE_PGID);
+		if (!g || process_session(g) != process_session(leader))
+			goto out;
+	}
+	err = 0;
+	if (process_group(leader) != pgid) {
+		change_pid(leader, PIDTYPE_PGID, pgid);
+		ev_add_group(k, &b, PIDFS_EV_CHANGE, leader);
+	}
+out:
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+	return err;
+}
+
+int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t, *leader;
+	int err = -ESRCH;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, true);
+	if (!t)
+		goto out;
+	leader = t->group_leader;
+	err = -EPERM;
+	if (pid_task(find_pid_ns(leader->pid, k->ns), PIDTYPE_PGID))
+		goto out;
+	err = 0;
+	change_pid(leader, PIDTYPE_SID, leader->pid);
+	change_pid(leader, PIDTYPE_PGID, leader->pid);
+	*sid = leader->pid;
+	ev_add_group(k, &b, PIDFS_EV_CHANGE, leader);
+out:
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+	return err;
+}
+
+/* ---- exec and credentials ------------------------------------------------- */
+
+int pidfs_exec(struct pidfs_kernel *k, pid_t pid, const char *comm,
+	       const char *args, size_t args_len)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t, *leader, *c, *tmp;
+	struct task_image *img, *old;
+	int err = -ESRCH;
+
+	if (args_len > PIDFS_ARGS_MAX)
+		return -E2BIG;
+	img = image_alloc(comm, args, args_len);
+	if (!img)
+		return -ENOMEM;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, true);
+	if (!t)
+		goto out;
+	leader = t->group_leader;
+	/* de_thread(): the new image runs alone. */
+	cds_list_for_each_entry_safe(c, tmp, &leader->thread_group,
+				     thread_group)
+		release_task(k, &b, c);
+	old = leader->image;
+	rcu_publish(leader->image, img);
+	img = NULL;
+	if (old)
+		call_rcu(&old->rcu, image_free_rcu);
+	ev_add(k, &b, PIDFS_EV_CHANGE, leader);
+	err = 0;
+out:
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	free(img);
+	ev_flush(k, &b);
+	return err;
+}
+
+int pidfs_setuid(struct pidfs_kernel *k, pid_t pid, uid_t uid, gid_t gid)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t, *leader, *c;
+	int err = -ESRCH;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, true);
+	if (!t)
+		goto out;
+	err = uid_reserve(k, uid);
+	if (err)
+		goto out;
+	leader = t->group_leader;
+	uid_charge(k, leader->uid, -1);
+	uid_charge(k, uid, 1);
+	leader->uid = uid;
+	leader->gid = gid;
+	cds_list_for_each_entry(c, &leader->thread_group, thread_group) {
+		uid_charge(k, c->uid, -1);
+		uid_charge(k, uid, 1);
+		c->uid = uid;
+		c->gid = gid;
+	}
+	ev_add_group(k, &b, PIDFS_EV_CHANGE, leader);
+out:
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+	return err;
+}
+
+int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
+		pid_t *pids)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		err = pidfs_fork(k, ppid, NULL, &pids[i]);
+		if (err)
+			break;
+	}
+	if (!err)
+		return 0;
+	/* All or nothing: undo what was made, youngest first. */
+	while (i--)
+		pidfs_kill(k, pids[i], 0);
+	return err;
+}
+
+/* ---- the kernel ----------------------------------------------------------- */
+
+int pidfs_kernel_create(const struct pidfs_kernel_params *params,
+			struct pidfs_kernel **kp)
+{
+	struct pid_ns_params nsp = { 0 };
+	struct pidfs_kernel *k;
+	struct task_struct *init;
+	struct pid *pid;
+	uint64_t lowmem = params->lowmem ? params->lowmem :
+					   PIDFS_LOWMEM_DEFAULT;
+	size_t task_size = params->task_size ? params->task_size :
+					       TASK_SIZE_DEFAULT;
+	int err = -EINVAL;
+
+	if (task_size < sizeof(struct task_struct) ||
+	    task_size > TASK_SIZE_MAX || lowmem < LOWMEM_MIN_BUDGET ||
+	    lowmem > LOWMEM_MAX_BUDGET || params->pid_max < 0 ||
+	    params->pid_max > PID_MAX_LIMIT || params->hash_shift < -1 ||
+	    params->hash_shift > PIDHASH_SHIFT_LIMIT)
+		return -EINVAL;
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->task_size = task_size;
+	k->nproc = params->nproc;
+	k->boot_mono_ns = now_ns(CLOCK_MONOTONIC);
+	k->boot_real = now_ns(CLOCK_REALTIME) / 1000000000ULL;
+	pthread_rwlock_init(&k->tasklist_lock, NULL);
+	CDS_INIT_LIST_HEAD(&k->tasks);
+
+	err = -ENOMEM;
+	k->lowmem = lowmem_create(lowmem);
+	if (!k->lowmem)
+		goto out_free;
+	nsp.lowmem = k->lowmem;
+	nsp.pid_max = params->pid_max;
+	nsp.hash_shift = params->hash_shift;
+	k->ns = pid_ns_create(&nsp);
+	if (!k->ns)
+		goto out_lowmem;
+	k->task_cachep = kmem_cache_create(k->lowmem, "task_struct",
+					   LOWMEM_TASK, task_size);
+	if (!k->task_cachep)
+		goto out_ns;
+	if (uid_reserve(k, params->uid))
+		goto out_cache;
+
+	/* init: the one task made by hand, as the kernel's was. */
+	err = -EAGAIN;
+	pid = alloc_pid_ns(k->ns);
+	if (!pid)
+		goto out_cache;
+	err = -ENOMEM;
+	init = kmem_cache_alloc(k->task_cachep);
+	if (!init)
+		goto out_pid;
+	init->image = image_alloc("init", "init", 5);
+	if (!init->image)
+		goto out_task;
+	init->usage = 1;
+	init->state = TASK_INTERRUPTIBLE;
+	init->pid = init->tgid = pid_nr(pid);
+	init->uid = params->uid;
+	init->gid = params->gid;
+	init->kernel = k;
+	init->group_leader = init;
+	CDS_INIT_LIST_HEAD(&init->children);
+	CDS_INIT_LIST_HEAD(&init->sibling);
+	CDS_INIT_LIST_HEAD(&init->thread_group);
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	attach_pid(init, PIDTYPE_PID, init->pid);
+	attach_pid(init, PIDTYPE_TGID, init->pid);
+	attach_pid(init, PIDTYPE_PGID, init->pid);
+	attach_pid(init, PIDTYPE_SID, init->pid);
+	cds_list_add_tail(&init->tasks, &k->tasks);
+	k->init = init;
+	k->nr_tasks = 1;
+	uid_charge(k, init->uid, 1);
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	*kp = k;
+	return 0;
+
+out_task:
+	kmem_cache_free(k->task_cachep, init);
+out_pid:
+	free_pid_ns(k->ns, pid);
+out_cache:
+	rcu_barrier();
+	kmem_cache_destroy(k->task_cachep);
+out_ns:
+	pid_ns_destroy(k->ns);
+out_lowmem:
+	lowmem_destroy(k->lowmem);
+out_free:
+	free(k->uids);
+	pthread_rwlock_destroy(&k->tasklist_lock);
+	free(k);
+	return err;
+}
+
+void pidfs_kernel_destroy(struct pidfs_kernel *k)
+{
+	struct evbatch b = { 0 };
+	struct task_struct *t, *tmp;
+
+	if (!k)
+		return;
+	/* Shut down: every task is released, init included. */
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	cds_list_for_each_entry_safe(t, tmp, &k->tasks, tasks) {
+		if (!t->exit_state) {
+			t->exit_state = EXIT_ZOMBIE;
+			k->nr_zombies++;
+		}
+	}
+	cds_list_for_each_entry_safe(t, tmp, &k->tasks, tasks)
+		if (!thread_group_leader(t))
+			release_task(k, &b, t);
+	cds_list_for_each_entry_safe(t, tmp, &k->tasks, tasks)
+		release_task(k, &b, t);
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
+
+	/* delayed_put_task_struct() and delayed_put_pid() run here. */
+	rcu_barrier();
+	kmem_cache_destroy(k->task_cachep);
+	pid_ns_destroy(k->ns);
+	lowmem_destroy(k->lowmem);
+	free(k->uids);
+	pthread_rwlock_destroy(&k->tasklist_lock);
+	free(k);
+}
+
+struct pid_namespace *pidfs_kernel_ns(const struct pidfs_kernel *k)
+{
+	return k->ns;
+}
+
+struct lowmem *pidfs_kernel_lowmem(const struct pidfs_kernel *k)
+{
+	return k->lowmem;
+}
+
+void pidfs_kernel_read_stats(struct pidfs_kernel *k,
+			     struct pidfs_kernel_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	pthread_rwlock_rdlock(&k->tasklist_lock);
+	st->nr_tasks = k->nr_tasks;
+	st->nr_zombies = k->nr_zombies;
+	st->forks = k->forks;
+	st->fork_failures = k->fork_failures;
+	st->released = k->released;
+	st->nproc = k->nproc;
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	st->task_size = k->task_size;
+}
+
+uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k)
+{
+	return now_ns(CLOCK_MONOTONIC) - k->boot_mono_ns;
+}
+
+uint64_t pidfs_kernel_boot_time(const struct pidfs_kernel *k)
+{
+	return k->boot_real;
+}
+
+void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc)
+{
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	k->nproc = nproc;
+	pthread_rwlock_unlock(&k->tasklist_lock);
+}
+
+void pidfs_kernel_set_event_hook(struct pidfs_kernel *k, pidfs_event_fn fn,
+				 void *arg)
+{
+	k->hook = fn;
+	k->hook_arg = arg;
+}
