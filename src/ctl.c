@@ -22,8 +22,9 @@
  *    forks, so nothing else moves last_pid.
  *
  * Locking: ctl->lock, then whatever the task layer takes (tasklist_lock,
- * pidmap_lock, the caches' mutexes).  No RCU read side here.  Never
- * prints.
+ * pidmap_lock, the caches' mutexes).  No RCU read side here; a failed
+ * fork waits for RCU callbacks (rcu_barrier()), which is why commands must
+ * not be run from inside a read-side critical section.  Never prints.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,6 +37,7 @@
 #include "pidfs/ctl.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
+#include "pidfs/rcu.h"
 #include "pidfs/task.h"
 
 /* What an argument is: its range, and the field of the command it fills. */
@@ -79,6 +81,8 @@ struct ctl_syntax {
 	} args[CTL_MAX_ARGS];	/* ends at the first ARG_NONE */
 };
 
+/* One command per entry; clang-format would give each field a line. */
+/* clang-format off */
 static const struct ctl_syntax ctl_syntax[PIDFS_CTL_NR_OPS] = {
 	[PIDFS_CTL_FORK] = { "fork", "fork [PPID [COMM]]", 0,
 			     { { "PPID", ARG_PPID }, { "COMM", ARG_COMM } } },
@@ -94,16 +98,15 @@ static const struct ctl_syntax ctl_syntax[PIDFS_CTL_NR_OPS] = {
 	[PIDFS_CTL_SETSID] = { "setsid", "setsid PID", 1,
 			       { { "PID", ARG_PID } } },
 	[PIDFS_CTL_EXEC] = { "exec", "exec PID COMM [ARG...]", 2,
-			     { { "PID", ARG_PID },
-			       { "COMM", ARG_ARGV0 },
+			     { { "PID", ARG_PID }, { "COMM", ARG_ARGV0 },
 			       { "ARG", ARG_ARGV } } },
 	[PIDFS_CTL_SPAWN] = { "spawn", "spawn N [PPID]", 1,
 			      { { "N", ARG_COUNT }, { "PPID", ARG_PPID } } },
 	[PIDFS_CTL_SETUID] = { "setuid", "setuid PID UID [GID]", 2,
-			       { { "PID", ARG_PID },
-				 { "UID", ARG_UID },
+			       { { "PID", ARG_PID }, { "UID", ARG_UID },
 				 { "GID", ARG_GID } } },
 };
+/* clang-format on */
 
 const char *pidfs_ctl_op_name(enum pidfs_ctl_op op)
 {
@@ -184,7 +187,9 @@ static const char *ctl_quote(char buf[CTL_QUOTE_SIZE],
 	return buf;
 }
 
-__attribute__((format(printf, 2, 3)))
+static int ctl_syntax_error(struct pidfs_ctl_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static int ctl_syntax_error(struct pidfs_ctl_cmd *cmd, const char *fmt, ...)
 {
 	static const char prefix[] = "syntax: ";
@@ -203,8 +208,8 @@ static int ctl_syntax_error(struct pidfs_ctl_cmd *cmd, const char *fmt, ...)
  * strtoul() would take blanks, signs, "0x" and wrap-around, each a way
  * for one command to have two spellings.
  */
-static bool ctl_decimal(const struct ctl_token *tok, uint32_t min,
-			uint32_t max, uint32_t *val)
+static bool ctl_decimal(const struct ctl_token *tok, uint32_t min, uint32_t max,
+			uint32_t *val)
 {
 	uint64_t v = 0;
 
@@ -265,7 +270,8 @@ static int ctl_parse_arg(struct pidfs_ctl_cmd *cmd,
 	case ARG_COMM:
 	case ARG_ARGV0:
 		if (!ctl_comm(tok, cmd->comm))
-			return ctl_syntax_error(cmd,
+			return ctl_syntax_error(
+				cmd,
 				"%s: %s \"%s\" is not 1..%d printable characters",
 				syn->name, syn->args[i].name, ctl_quote(q, tok),
 				TASK_COMM_LEN - 1);
@@ -278,8 +284,8 @@ static int ctl_parse_arg(struct pidfs_ctl_cmd *cmd,
 
 	if (!ctl_decimal(tok, ctl_arg_range[kind].min, ctl_arg_range[kind].max,
 			 &v))
-		return ctl_syntax_error(cmd,
-			"%s: %s \"%s\" is not a decimal in %u..%u",
+		return ctl_syntax_error(
+			cmd, "%s: %s \"%s\" is not a decimal in %u..%u",
 			syn->name, syn->args[i].name, ctl_quote(q, tok),
 			ctl_arg_range[kind].min, ctl_arg_range[kind].max);
 
@@ -353,9 +359,10 @@ int pidfs_ctl_parse(const char *line, size_t len, struct pidfs_ctl_cmd *cmd)
 	for (i = 0; i < CTL_MAX_ARGS && syn->args[i].kind != ARG_NONE; i++) {
 		if (!ctl_next_token(&lx, &tok)) {
 			if (i < syn->required)
-				return ctl_syntax_error(cmd,
-					"%s: missing %s (usage: %s)", syn->name,
-					syn->args[i].name, syn->usage);
+				return ctl_syntax_error(
+					cmd, "%s: missing %s (usage: %s)",
+					syn->name, syn->args[i].name,
+					syn->usage);
 			return 0;
 		}
 		err = ctl_parse_arg(cmd, syn, i, &tok);
@@ -372,7 +379,8 @@ int pidfs_ctl_parse(const char *line, size_t len, struct pidfs_ctl_cmd *cmd)
 		return 0;
 	}
 	if (ctl_next_token(&lx, &tok))
-		return ctl_syntax_error(cmd, "%s: too many arguments (usage: %s)",
+		return ctl_syntax_error(cmd,
+					"%s: too many arguments (usage: %s)",
 					syn->name, syn->usage);
 	return 0;
 }
@@ -444,9 +452,10 @@ static size_t ctl_reply_size(const struct pidfs_ctl_cmd *cmd)
 	return size > CTL_ERROR_SIZE ? size : CTL_ERROR_SIZE;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void ctl_reply_error(struct pidfs_ctl_reply *reply, const char *fmt,
-			    ...)
+static void ctl_reply_error(struct pidfs_ctl_reply *reply, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ctl_reply_error(struct pidfs_ctl_reply *reply, const char *fmt, ...)
 {
 	char reason[PIDFS_CTL_REASON_MAX];
 	va_list ap;
@@ -455,8 +464,8 @@ static void ctl_reply_error(struct pidfs_ctl_reply *reply, const char *fmt,
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	/* CTL_ERROR_SIZE bytes were allocated: this cannot be cut */
-	reply->len = (size_t)snprintf(reply->buf, CTL_ERROR_SIZE,
-				      "error: %s\n", reason);
+	reply->len = (size_t)snprintf(reply->buf, CTL_ERROR_SIZE, "error: %s\n",
+				      reason);
 }
 
 /* setuid without a GID keeps the group's gid: read it, under ctl->lock. */
@@ -572,7 +581,8 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 			ctl_reply_error(reply, "%s: no such thread group %d",
 					name, pid);
 		else
-			ctl_reply_error(reply, "%s: no such task %d", name, pid);
+			ctl_reply_error(reply, "%s: no such task %d", name,
+					pid);
 		return;
 	case -EAGAIN:
 		if (!ctl_forks(cmd->op))
@@ -583,8 +593,9 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 		}
 		pidfs_kernel_read_stats(ctl->k, &ks);
 		ctl_reply_error(reply, "%s: %s", name,
-				ks.nproc ? "no free pid or process limit reached"
-					 : "no free pid");
+				ks.nproc ?
+					"no free pid or process limit reached" :
+					"no free pid");
 		return;
 	case -ENOMEM:
 		if (!ctl_forks(cmd->op))
@@ -602,9 +613,10 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 			return;
 		}
 		if (cmd->op == PIDFS_CTL_SETSID) {
-			ctl_reply_error(reply,
-					"%s: %d is already a process group leader",
-					name, pid);
+			ctl_reply_error(
+				reply,
+				"%s: %d is already a process group leader",
+				name, pid);
 			return;
 		}
 		if (cmd->op != PIDFS_CTL_SETPGID)
@@ -616,16 +628,18 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 			ctl_reply_error(reply, "%s: %d is a session leader",
 					name, pid);
 		else
-			ctl_reply_error(reply,
-					"%s: no process group %d in the session of %d",
-					name, cmd->pgid ? cmd->pgid : pid, pid);
+			ctl_reply_error(
+				reply,
+				"%s: no process group %d in the session of %d",
+				name, cmd->pgid ? cmd->pgid : pid, pid);
 		if (t)
 			put_task_struct(t);
 		return;
 	case -ECHILD:
 		if (cmd->op != PIDFS_CTL_REAP)
 			break;
-		ctl_reply_error(reply, "%s: task %d is not a zombie", name, pid);
+		ctl_reply_error(reply, "%s: task %d is not a zombie", name,
+				pid);
 		return;
 	case -E2BIG:
 		if (cmd->op != PIDFS_CTL_EXEC)
@@ -637,22 +651,15 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 	ctl_reply_error(reply, "%s: %s", name, ctl_errno_name(err));
 }
 
-static uint64_t ctl_oom_events(struct pidfs_ctl *ctl)
-{
-	struct lowmem_stats st;
-
-	lowmem_read_stats(pidfs_kernel_lowmem(ctl->k), &st);
-	return st.oom_events;
-}
-
 int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		   struct pidfs_ctl_reply *reply)
 {
 	struct pid_namespace *ns = pidfs_kernel_ns(ctl->k);
 	struct pidfs_ctl_cmd *cmd = &ctl->cmd;
+	struct lowmem *lm = pidfs_kernel_lowmem(ctl->k);
+	struct lowmem_stats before, after;
 	pid_t one, *out = &one;
 	unsigned int nout;
-	uint64_t oom;
 	int last_pid;
 	int err;
 
@@ -681,17 +688,27 @@ int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 	}
 
 	last_pid = pid_ns_last_pid(ns);
-	oom = ctl_oom_events(ctl);
+	lowmem_read_stats(lm, &before);
 	err = ctl_run(ctl, cmd, out, &nout);
 	if (err) {
+		lowmem_read_stats(lm, &after);
 		/*
 		 * A failed fork may have moved last_pid past the number it
-		 * gave back; nothing else is left to undo (see the top of the
-		 * file for why this is exact).
+		 * gave back (see the top of the file for why putting it back
+		 * is exact).  The struct pid it gave back, and the children a
+		 * failed spawn undid, are freed after a grace period: wait for
+		 * it, so that whoever reads /meminfo after the failed write
+		 * finds the zone as it was.  Only then: a grace period is
+		 * milliseconds, and a script probing for a missing pid should
+		 * not pay it.
 		 */
-		if (ctl_forks(cmd->op))
+		if (ctl_forks(cmd->op)) {
 			pid_ns_set_last_pid(ns, last_pid);
-		ctl_explain(ctl, cmd, err, ctl_oom_events(ctl) != oom, reply);
+			if (after.used != before.used)
+				rcu_barrier();
+		}
+		ctl_explain(ctl, cmd, err,
+			    after.oom_events != before.oom_events, reply);
 		goto out_free;
 	}
 	for (unsigned int i = 0; i < nout; i++)

@@ -42,7 +42,7 @@
 #endif
 
 #define SLAB_SIZE	(2UL << 20)
-#define SLAB_MIN_OBJS	8
+#define SLAB_MIN_OBJS	4
 #define OBJ_ALIGN	8
 #define LOWMEM_PAGE	4096
 

@@ -268,7 +268,8 @@ void put_pid(struct pid *pid)
 	if (__atomic_load_n(&pid->count, __ATOMIC_ACQUIRE) == 1 ||
 	    __atomic_sub_fetch(&pid->count, 1, __ATOMIC_ACQ_REL) == 0) {
 		cachep = kmem_cache_of(pid);
-		/* Every struct pid that reaches here went through free_pid(). */
+		/* Every struct pid that reaches here was pinned by
+		 * delayed_put_pid(). */
 		lowmem_unpin(kmem_cache_zone(cachep), LOWMEM_PID);
 		kmem_cache_free(cachep, pid);
 	}
@@ -278,7 +279,12 @@ static void delayed_put_pid(struct rcu_head *rhp)
 {
 	struct pid *pid = container_of(rhp, struct pid, rcu);
 
-	rcu_callback_enter();
+	rcu_callback_enter(rhp);
+	/*
+	 * From here on the pid is out of the hash for good and only
+	 * references hold it: pinned, until put_pid() frees it.
+	 */
+	lowmem_pin(kmem_cache_zone(kmem_cache_of(pid)), LOWMEM_PID);
 	put_pid(pid);
 }
 
@@ -296,7 +302,6 @@ void free_pid_ns(struct pid_namespace *ns, struct pid *pid)
 	pthread_mutex_unlock(&ns->pidmap_lock);
 
 	free_pidmap(ns, pid_nr(pid));
-	lowmem_pin(ns->lowmem, LOWMEM_PID);
 	call_rcu(&pid->rcu, delayed_put_pid);
 }
 
@@ -539,6 +544,11 @@ void pid_ns_destroy(struct pid_namespace *ns)
 	if (init_pid_ns == ns)
 		init_pid_ns = NULL;
 	free(ns);
+}
+
+struct kmem_cache *pid_ns_pid_cache(const struct pid_namespace *ns)
+{
+	return ns->pid_cachep;
 }
 
 int pid_ns_set_pid_max(struct pid_namespace *ns, int pid_max)

@@ -76,7 +76,9 @@ static void pb_putc(struct pbuf *pb, char c)
 	pb_putmem(pb, &c, 1);
 }
 
-__attribute__((format(printf, 2, 3)))
+static void pb_printf(struct pbuf *pb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static void pb_printf(struct pbuf *pb, const char *fmt, ...)
 {
 	va_list ap;
@@ -128,7 +130,8 @@ size_t procfmt_stat(char *buf, size_t size, const struct task_info *ti)
 	/* 4-8: ppid pgrp session tty_nr tpgid (-1: no controlling tty) */
 	pb_printf(&pb, " %d %d %d 0 -1", (int)ti->ppid, (int)ti->pgrp,
 		  (int)ti->session);
-	/* 9-17: flags minflt cminflt majflt cmajflt utime stime cutime cstime */
+	/* 9-17: flags, minflt cminflt majflt cmajflt, utime stime cutime
+	 * cstime */
 	pb_puts(&pb, " 0 0 0 0 0 0 0 0 0");
 	/* 18-22: priority nice num_threads itrealvalue starttime */
 	pb_printf(&pb, " 20 0 %d 0 %" PRIu64, ti->nr_threads,
@@ -187,8 +190,7 @@ size_t procfmt_status(char *buf, size_t size, const struct task_info *ti)
 	/* No supplementary groups: Linux still prints its trailing space. */
 	pb_puts(&pb, "FDSize:\t0\nGroups:\t \n");
 	pb_printf(&pb, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		  (int)ti->tgid, (int)ti->pid, (int)ti->pgrp,
-		  (int)ti->session);
+		  (int)ti->tgid, (int)ti->pid, (int)ti->pgrp, (int)ti->session);
 	/* task_sig() */
 	pb_printf(&pb, "Threads:\t%d\nSigQ:\t0/0\n", ti->nr_threads);
 	pb_printf(&pb, "SigPnd:\t%s\nShdPnd:\t%s\nSigBlk:\t%s\n", no_signals,
@@ -227,8 +229,14 @@ static void put_kv(struct pbuf *pb, const char *key, uint64_t value,
 		   const char *unit)
 {
 	size_t klen = strlen(key) + 1;	/* with its colon */
-	size_t col = klen < MEMINFO_KEY_COLS ? MEMINFO_KEY_COLS : klen + 1;
-	int width = col < MEMINFO_VALUE_END ? (int)(MEMINFO_VALUE_END - col) : 0;
+	size_t col = MEMINFO_KEY_COLS;	/* where the value's field starts */
+	int width = 0;			/* how wide that field is */
+
+	/* A long key keeps one space, and the value as much as is left. */
+	if (klen >= col)
+		col = klen + 1;
+	if (col < MEMINFO_VALUE_END)
+		width = (int)(MEMINFO_VALUE_END - col);
 
 	pb_printf(pb, "%s:%*s%*" PRIu64 "%s%s\n", key, (int)(col - klen), "",
 		  width, value, unit ? " " : "", unit ? unit : "");
@@ -246,19 +254,20 @@ size_t procfmt_kv(char *buf, size_t size, const char *key, uint64_t value,
 
 size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 		       const struct pidfs_kernel_stats *ks,
-		       size_t pid_struct_size,
-		       const struct procfmt_line *extra, size_t nr_extra)
+		       size_t pid_struct_size, const struct procfmt_line *extra,
+		       size_t nr_extra)
 {
 	const struct lowmem_kind_stats *task = &lm->kind[LOWMEM_TASK];
 	const struct lowmem_kind_stats *pid = &lm->kind[LOWMEM_PID];
 	uint64_t total = lm->budget >> 10;
 	uint64_t used = lm->used >> 10;
-	/* Each line converts its own byte count to kB, rounding down, so
-	 * MemFree may be MemTotal - Slab - 1. */
-	uint64_t avail = lm->used < lm->budget ?
-			(lm->budget - lm->used) >> 10 : 0;
+	uint64_t avail = 0;
 	struct pbuf pb;
 
+	/* Each line converts its own byte count to kB, rounding down, so
+	 * MemFree may be MemTotal - Slab - 1. */
+	if (lm->used < lm->budget)
+		avail = (lm->budget - lm->used) >> 10;
 	pb_init(&pb, buf, size);
 	put_kv(&pb, "MemTotal", total, "kB");
 	put_kv(&pb, "MemFree", avail, "kB");
@@ -296,8 +305,8 @@ size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st)
 	struct pbuf pb;
 
 	pb_init(&pb, buf, size);
-	pb_printf(&pb, "pid_max: %d\nlast_pid: %d\nnr_pids: %d\n",
-		  st->pid_max, st->last_pid, st->nr_pids);
+	pb_printf(&pb, "pid_max: %d\nlast_pid: %d\nnr_pids: %d\n", st->pid_max,
+		  st->last_pid, st->nr_pids);
 	pb_printf(&pb, "hash_shift: %d\nhash_buckets: %u\nhash_bytes: %zu\n",
 		  st->hash_shift, st->hash_buckets, st->hash_bytes);
 	pb_printf(&pb, "longest_chain: %u\nempty_buckets: %u\n",

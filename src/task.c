@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -224,7 +225,7 @@ static struct task_image *image_alloc(const char *comm, const char *args,
 
 static void image_free_rcu(struct rcu_head *rhp)
 {
-	rcu_callback_enter();
+	rcu_callback_enter(rhp);
 	free(container_of(rhp, struct task_image, rcu));
 }
 
@@ -232,7 +233,7 @@ static void free_task(struct task_struct *t)
 {
 	struct kmem_cache *cachep = kmem_cache_of(t);
 
-	if (t->released)
+	if (__atomic_load_n(&t->released, __ATOMIC_RELAXED))
 		lowmem_unpin(kmem_cache_zone(cachep), LOWMEM_TASK);
 	free(t->image);
 	kmem_cache_free(cachep, t);
@@ -251,10 +252,18 @@ void put_task_struct(struct task_struct *t)
 		put_task_struct(leader);
 }
 
+/*
+ * The task list's reference goes a grace period after release_task(): from
+ * then on only references hold the task, and it counts as pinned until
+ * the last one is put.
+ */
 static void delayed_put_task_struct(struct rcu_head *rhp)
 {
-	rcu_callback_enter();
-	put_task_struct(container_of(rhp, struct task_struct, rcu));
+	struct task_struct *t = container_of(rhp, struct task_struct, rcu);
+
+	rcu_callback_enter(rhp);
+	lowmem_pin(kmem_cache_zone(kmem_cache_of(t)), LOWMEM_TASK);
+	put_task_struct(t);
 }
 
 /*
@@ -281,11 +290,10 @@ static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 	if (p->exit_state == EXIT_ZOMBIE)
 		k->nr_zombies--;
 	p->exit_state = EXIT_DEAD;
-	p->released = true;
+	__atomic_store_n(&p->released, true, __ATOMIC_RELAXED);
 	k->nr_tasks--;
 	k->released++;
 	uid_charge(k, p->uid, -1);
-	lowmem_pin(k->lowmem, LOWMEM_TASK);
 
 	/* The mm goes at exit: a pinned task keeps only its task_struct. */
 	img = p->image;
@@ -398,7 +406,9 @@ int pidfs_thread_ids(struct task_struct *leader, pid_t *tids, int max)
 		n++;
 	}
 	pthread_rwlock_unlock(&k->tasklist_lock);
-	qsort(tids, (size_t)(n < max ? n : max), sizeof(*tids), tid_cmp);
+	if (n && max > 0)
+		qsort(tids, (size_t)(n < max ? n : max), sizeof(*tids),
+		      tid_cmp);
 	return n;
 }
 
@@ -444,8 +454,19 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 	if (k->nproc && uid_tasks(k, src->uid) >= k->nproc)
 		goto bad_fork_unlock;
 	err = -ENOMEM;
-	img = image_alloc(comm ? comm : leader->image->comm,
-			  leader->image->args, leader->image->args_len);
+	/*
+	 * A child named at fork is what fork+exec of that name would make,
+	 * so its command line is the name; else it shares its parent's.
+	 */
+	if (comm && !thread) {
+		char arg0[TASK_COMM_LEN];
+
+		snprintf(arg0, sizeof(arg0), "%s", comm);
+		img = image_alloc(arg0, arg0, strlen(arg0) + 1);
+	} else {
+		img = image_alloc(comm ? comm : leader->image->comm,
+				  leader->image->args, leader->image->args_len);
+	}
 	if (!img)
 		goto bad_fork_unlock;
 
@@ -455,6 +476,7 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 	p->uid = src->uid;
 	p->gid = src->gid;
 	p->start_time = now_ns(CLOCK_MONOTONIC) - k->boot_mono_ns;
+	p->serial = pid_serial(pid);
 	p->kernel = k;
 	p->image = img;
 	CDS_INIT_LIST_HEAD(&p->children);
@@ -857,6 +879,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	init->usage = 1;
 	init->state = TASK_INTERRUPTIBLE;
 	init->pid = init->tgid = pid_nr(pid);
+	init->serial = pid_serial(pid);
 	init->uid = params->uid;
 	init->gid = params->gid;
 	init->kernel = k;
@@ -895,14 +918,11 @@ out_free:
 	return err;
 }
 
-void pidfs_kernel_destroy(struct pidfs_kernel *k)
+void pidfs_kernel_release_all(struct pidfs_kernel *k)
 {
 	struct evbatch b = { 0 };
 	struct task_struct *t, *tmp;
 
-	if (!k)
-		return;
-	/* Shut down: every task is released, init included. */
 	pthread_rwlock_wrlock(&k->tasklist_lock);
 	cds_list_for_each_entry_safe(t, tmp, &k->tasks, tasks) {
 		if (!t->exit_state) {
@@ -920,6 +940,19 @@ void pidfs_kernel_destroy(struct pidfs_kernel *k)
 
 	/* delayed_put_task_struct() and delayed_put_pid() run here. */
 	rcu_barrier();
+}
+
+struct kmem_cache *pidfs_kernel_task_cache(const struct pidfs_kernel *k)
+{
+	return k->task_cachep;
+}
+
+void pidfs_kernel_destroy(struct pidfs_kernel *k)
+{
+	if (!k)
+		return;
+	/* Shut down: every task is released, init included. */
+	pidfs_kernel_release_all(k);
 	kmem_cache_destroy(k->task_cachep);
 	pid_ns_destroy(k->ns);
 	lowmem_destroy(k->lowmem);

@@ -44,9 +44,9 @@
  * space, so that every rendering of it (stat, status, comm) stays one line
  * of text that ps and pgrep read as one field.  An ARG of exec is any run
  * of bytes other than blanks, newline and NUL: a real cmdline may hold
- * anything, and /proc/PID/cmdline is read as raw bytes.  Anything else, including
- * an unknown command or a missing or extra argument, is a syntax error:
- * -EINVAL.
+ * anything, and /proc/PID/cmdline is read as raw bytes.  Anything else,
+ * including an unknown command or a missing or extra argument, is a
+ * syntax error: -EINVAL.
  *
  * Errors.  A failed command returns a negative errno (the task layer's,
  * passed through: -ESRCH, -EAGAIN, -ENOMEM, -EPERM, -ECHILD, -E2BIG; or
@@ -61,8 +61,12 @@
  * advanced the pid allocator's last_pid, as the kernel's does; the control
  * layer puts last_pid back.  It can do so exactly because it serialises
  * commands with its own mutex: no other fork runs between the failure and
- * the repair.  (History counters, such as OOM events, fork failures and
- * struct pid serials, do count the failure; they are the record of it.)
+ * the repair.  The struct pids and tasks a failed fork or spawn gave back
+ * are freed after an RCU grace period; the control layer waits for it.
+ * History counters (OOM events, fork failures, struct pid serials) do
+ * count the failure: they are the record of it.  One exception remains: a
+ * failed fork that had to map a new page of the pid bitmap leaves it
+ * mapped, as the kernel did, because the pid layer never frees one.
  */
 #ifndef PIDFS_CTL_H
 #define PIDFS_CTL_H
@@ -172,8 +176,10 @@ void pidfs_ctl_destroy(struct pidfs_ctl *ctl);
  * Takes the ctl's mutex for the whole command, so commands run one at a
  * time; then the task layer's own locks (the mutex comes first in the lock
  * order).  The task layer's event hook therefore runs with that mutex
- * held: it must not call back into this ctl.  Call with no lock held,
- * outside rcu_read_lock(); may block.
+ * held: it must not call back into this ctl.  A failed fork, thread or
+ * spawn waits for pending RCU callbacks (rcu_barrier()), so that the
+ * struct pids and tasks it gave back are freed before the reply.  Call
+ * with no lock held, outside rcu_read_lock() and RCU callbacks; may block.
  */
 int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		   struct pidfs_ctl_reply *reply);

@@ -149,6 +149,9 @@ int pid_ns_pid_max(const struct pid_namespace *ns);
 int pid_ns_last_pid(const struct pid_namespace *ns);
 void pid_ns_set_last_pid(struct pid_namespace *ns, int last_pid);
 
+/* The slab cache of struct pids, for walking what is left at shutdown. */
+struct kmem_cache *pid_ns_pid_cache(const struct pid_namespace *ns);
+
 /* Statistics for /pidhash.  Takes pidmap_lock. */
 void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st);
 

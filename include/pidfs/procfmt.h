@@ -99,7 +99,7 @@ struct procfmt_line {
  * read, then the model's.  The low-memory zone is the machine's memory:
  *
  *	MemTotal, LowTotal		the budget (kB)
- *	MemFree, MemAvailable, LowFree	the budget less what is charged (kB)
+ *	MemFree, MemAvailable, LowFree	the budget less what is charged
  *	Slab, SUnreclaim		what is charged (kB)
  *	Buffers, Cached, SwapCached, Active, Inactive, SwapTotal, SwapFree,
  *	Shmem, SReclaimable		0 kB
@@ -116,8 +116,8 @@ struct procfmt_line {
  */
 size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 		       const struct pidfs_kernel_stats *ks,
-		       size_t pid_struct_size,
-		       const struct procfmt_line *extra, size_t nr_extra);
+		       size_t pid_struct_size, const struct procfmt_line *extra,
+		       size_t nr_extra);
 
 /*
  * /pidhash: pidfs's own, "key: value" per line, in the order of struct

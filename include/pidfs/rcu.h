@@ -14,9 +14,11 @@
  * with the compiler's __atomic builtins (release store, consume load), not
  * with liburcu's volatile accesses: on x86-64 both compile to plain moves,
  * but ThreadSanitizer understands only the former.  For the same reason a
- * TSan build tells TSan that every read-side critical section ends before
- * an RCU callback runs (see rcu_read_unlock and rcu_callback_enter below):
+ * TSan build tells TSan that every read-side critical section, and
+ * whatever a writer did before call_rcu(), happens before the callback
+ * runs (see rcu_read_unlock, call_rcu and rcu_callback_enter below):
  * liburcu's grace-period machinery lives in an uninstrumented library.
+ * Every RCU callback starts with rcu_callback_enter(its rcu_head).
  *
  * Lists.  hlist with the kernel's names and semantics: writers serialise
  * with a lock of their own; readers walk under rcu_read_lock().
@@ -46,9 +48,19 @@ extern char pidfs_rcu_tsan_gp;
 		__tsan_release(&pidfs_rcu_tsan_gp);                           \
 		urcu_bp_read_unlock();                                        \
 	} while (0)
-#define rcu_callback_enter()	__tsan_acquire(&pidfs_rcu_tsan_gp)
+#undef call_rcu
+#define call_rcu(head, fn)                                                    \
+	do {                                                                  \
+		__tsan_release(head);                                         \
+		urcu_bp_call_rcu(head, fn);                                   \
+	} while (0)
+#define rcu_callback_enter(head)                                              \
+	do {                                                                  \
+		__tsan_acquire(&pidfs_rcu_tsan_gp);                           \
+		__tsan_acquire(head);                                         \
+	} while (0)
 #else
-#define rcu_callback_enter()	do { } while (0)
+#define rcu_callback_enter(head)	do { (void)(head); } while (0)
 #endif
 
 struct hlist_node {

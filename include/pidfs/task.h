@@ -74,6 +74,7 @@ struct task_struct {
 	gid_t gid;			/* tasklist_lock */
 	bool released;			/* tasklist_lock: release_task() ran */
 	uint64_t start_time;		/* immutable: ns since the model booted */
+	uint64_t serial;		/* immutable: pid_serial() of its pid */
 	struct pidfs_kernel *kernel;	/* immutable */
 	struct task_image *image;	/* RCU; replaced under tasklist_lock */
 
@@ -140,6 +141,16 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
  * reference taken through the API must have been dropped.
  */
 void pidfs_kernel_destroy(struct pidfs_kernel *k);
+
+/*
+ * Shutting down with references outstanding (a file system whose kernel
+ * client went away): release every task, init included, and wait for RCU
+ * callbacks.  What stays allocated afterwards is exactly what references
+ * still hold; walk it with kmem_cache_for_each() on the caches below.
+ * Only pidfs_kernel_destroy() may follow.
+ */
+void pidfs_kernel_release_all(struct pidfs_kernel *k);
+struct kmem_cache *pidfs_kernel_task_cache(const struct pidfs_kernel *k);
 
 struct pid_namespace *pidfs_kernel_ns(const struct pidfs_kernel *k);
 struct lowmem *pidfs_kernel_lowmem(const struct pidfs_kernel *k);

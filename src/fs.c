@@ -1,0 +1,1608 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pidfs: the /proc-like tree over the simulated kernel, on the FUSE
+ * low-level API.
+ *
+ * Models fs/proc/base.c and fs/proc/root.c: a directory per thread-group
+ * leader, listed by walking pid numbers with find_ge_pid() (next_tgid()),
+ * whose inodes hold a pin on the task (pin.h: a struct pid, a task_struct
+ * or a bare number, by mount option).  The per-pid directory is a table
+ * (pid_entries[]), walked alike by lookup, readdir and getattr, and so is
+ * the root (globals[]).
+ *
+ * Node ids carry their object.  A task node id is the pin itself shifted
+ * left four bits, ORed with the index of its entry and a tag bit; the
+ * kernel's lookup count on that node id is the number of references the
+ * pin holds (one per successful lookup reply, dropped by FORGET).  So the
+ * daemon keeps no inode table: a pinned dead task costs the model's object
+ * and nothing else.  Global files have small fixed node ids.  ctl gets a
+ * fresh node id at every lookup, with its reply buffer behind it, so two
+ * open ctl files never share a page cache (see below).
+ *
+ * Caching (doc/caching.md).  OPEN and FLUSH are answered ENOSYS, so the
+ * kernel opens files itself and serves stat and read from its dentry,
+ * attribute and page caches: an open+read+close of a cached file costs no
+ * request at all.  Task files change only at model events, which the task
+ * layer reports (pidfs_kernel_set_event_hook()); the daemon turns each
+ * into kernel invalidations, and a ctl write is answered only after its
+ * invalidations are done, by a thread that serves no request (the
+ * deadlock libfuse's documentation warns of).  So a read after a ctl
+ * command sees its effect.  Files that change without events (meminfo,
+ * uptime...) have no attribute caching and a modification time that moves
+ * when their content does, which makes the kernel drop their pages.
+ *
+ * Locking: the model locks itself.  fs->ctl_lock protects the ctl
+ * instances; each dynamic file's snapshot has its own mutex; the
+ * invalidation queue has fs->nq_lock.  The kernel's request counters are
+ * atomics.  No lock is held across a call into the model or a reply.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "fs.h"
+#include "pidfs/ctl.h"
+#include "pidfs/lowmem.h"
+#include "pidfs/pid.h"
+#include "pidfs/procfmt.h"
+
+#define NODE_OBJ	(UINT64_C(1) << 62)	/* | pin << 4 | entry */
+#define NODE_CTL	(UINT64_C(1) << 61)	/* | instance serial */
+#define NODE_VISITOR	(UINT64_C(1) << 60)	/* | pid << 4 | entry */
+#define ENTRY_BITS	4
+#define ENTRY_MASK	((UINT64_C(1) << ENTRY_BITS) - 1)
+
+/* readdir offsets: globals by index, then pids above PID_OFFSET */
+#define PID_OFFSET	256
+
+#define RENDER_MAX	(PIDFS_ARGS_MAX + 4096)
+
+/* ---- the per-pid table ------------------------------------------------- */
+
+enum pid_entry_id {
+	E_DIR,		/* /<tgid> */
+	E_STAT,
+	E_STATUS,
+	E_CMDLINE,
+	E_COMM,
+	E_TASK,		/* /<tgid>/task */
+	T_DIR,		/* /<tgid>/task/<tid> */
+	T_STAT,
+	T_STATUS,
+	T_CMDLINE,
+	T_COMM,
+	NR_PID_ENTRIES,
+};
+
+typedef size_t (*task_show_fn)(char *buf, size_t size,
+			       const struct task_info *ti);
+
+struct pid_entry {
+	const char *name;
+	mode_t mode;
+	enum pid_entry_id parent;
+	task_show_fn show;
+};
+
+static const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
+	[E_DIR] = { NULL, S_IFDIR | 0555, E_DIR, NULL },
+	[E_STAT] = { "stat", S_IFREG | 0444, E_DIR, procfmt_stat },
+	[E_STATUS] = { "status", S_IFREG | 0444, E_DIR, procfmt_status },
+	[E_CMDLINE] = { "cmdline", S_IFREG | 0444, E_DIR, procfmt_cmdline },
+	[E_COMM] = { "comm", S_IFREG | 0444, E_DIR, procfmt_comm },
+	[E_TASK] = { "task", S_IFDIR | 0555, E_DIR, NULL },
+	[T_DIR] = { NULL, S_IFDIR | 0555, E_TASK, NULL },
+	[T_STAT] = { "stat", S_IFREG | 0444, T_DIR, procfmt_stat },
+	[T_STATUS] = { "status", S_IFREG | 0444, T_DIR, procfmt_status },
+	[T_CMDLINE] = { "cmdline", S_IFREG | 0444, T_DIR, procfmt_cmdline },
+	[T_COMM] = { "comm", S_IFREG | 0444, T_DIR, procfmt_comm },
+};
+
+/* ---- the global table -------------------------------------------------- */
+
+enum global_id {
+	G_NONE,
+	G_ROOT,		/* FUSE_ROOT_ID */
+	G_CTL,
+	G_MEMINFO,
+	G_PIDHASH,
+	G_REQUESTS,
+	G_SELF,
+	G_UPTIME,
+	G_STAT,
+	G_LOADAVG,
+	G_CPUINFO,
+	G_SYS,
+	G_SYS_KERNEL,
+	G_PID_MAX,
+	G_OSRELEASE,
+	NR_GLOBALS,
+};
+
+struct pidfs_fs;
+typedef size_t (*global_show_fn)(struct pidfs_fs *fs, char *buf, size_t size);
+
+struct global_entry {
+	const char *name;
+	mode_t mode;
+	enum global_id parent;
+	global_show_fn show;
+	bool dynamic;		/* changes without model events */
+};
+
+static size_t show_meminfo(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_pidhash(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_requests(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_self(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_uptime(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_stat(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_loadavg(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_pid_max(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_cpuinfo(struct pidfs_fs *fs, char *buf, size_t size);
+static size_t show_osrelease(struct pidfs_fs *fs, char *buf, size_t size);
+
+static const struct global_entry globals[NR_GLOBALS] = {
+	[G_ROOT] = { NULL, S_IFDIR | 0555, G_NONE, NULL, false },
+	[G_CTL] = { "ctl", S_IFREG | 0600, G_ROOT, NULL, true },
+	[G_MEMINFO] = { "meminfo", S_IFREG | 0444, G_ROOT, show_meminfo, true },
+	[G_PIDHASH] = { "pidhash", S_IFREG | 0444, G_ROOT, show_pidhash, true },
+	[G_REQUESTS] = { "requests", S_IFREG | 0444, G_ROOT, show_requests,
+			 true },
+	[G_SELF] = { "self", S_IFLNK | 0777, G_ROOT, show_self, false },
+	[G_UPTIME] = { "uptime", S_IFREG | 0444, G_ROOT, show_uptime, true },
+	[G_STAT] = { "stat", S_IFREG | 0444, G_ROOT, show_stat, true },
+	[G_LOADAVG] = { "loadavg", S_IFREG | 0444, G_ROOT, show_loadavg, true },
+	[G_CPUINFO] = { "cpuinfo", S_IFREG | 0444, G_ROOT, show_cpuinfo, false },
+	[G_SYS] = { "sys", S_IFDIR | 0555, G_ROOT, NULL, false },
+	[G_SYS_KERNEL] = { "kernel", S_IFDIR | 0555, G_SYS, NULL, false },
+	[G_PID_MAX] = { "pid_max", S_IFREG | 0444, G_SYS_KERNEL, show_pid_max,
+			false },
+	[G_OSRELEASE] = { "osrelease", S_IFREG | 0444, G_SYS_KERNEL,
+			  show_osrelease, false },
+};
+
+/* ---- state ----------------------------------------------------------------- */
+
+/* A dynamic file's last rendering, served to the reads that follow. */
+struct snapshot {
+	pthread_mutex_t lock;
+	char *buf;		/* lock */
+	size_t len;		/* lock */
+	uint64_t version;	/* lock: moves when the content does */
+};
+
+/* One looked-up ctl: a transaction buffer of its own. */
+struct ctl_file {
+	uint64_t nodeid;		/* immutable */
+	uint64_t nlookup;		/* fs->ctl_lock */
+	struct pidfs_ctl_reply reply;	/* fs->ctl_lock */
+	uint64_t version;		/* fs->ctl_lock */
+	struct ctl_file *next;		/* fs->ctl_lock */
+};
+
+#define CTL_BUCKETS 64
+
+enum inval_kind { INVAL_INODE, INVAL_DELETE };
+
+struct inval {
+	enum inval_kind kind;
+	fuse_ino_t ino;			/* the inode, or the entry's parent */
+	fuse_ino_t child;		/* INVAL_DELETE: the entry's inode */
+	char name[16];			/* INVAL_DELETE: the entry's name */
+};
+
+/* Invalidations to do, then a ctl write to answer (if @req). */
+struct inval_job {
+	struct inval *v;
+	size_t n, cap;
+	fuse_req_t req;
+	int err;			/* positive errno, or 0 */
+	size_t written;
+	struct inval_job *next;
+};
+
+enum { NR_OPCODES = 64 };
+
+struct pidfs_fs {
+	struct pidfs_kernel *k;			/* immutable */
+	struct pidfs_ctl *ctl;			/* immutable */
+	const struct pidfs_pin_ops *pin;	/* immutable */
+	enum pidfs_pin_model model;		/* immutable */
+	struct fuse_session *se;		/* set before the loop */
+	uid_t uid;				/* immutable */
+	gid_t gid;				/* immutable */
+	double timeout;				/* immutable */
+
+	uint64_t kernel_refs;			/* ATOMIC: unforgotten lookups */
+	uint64_t requests[NR_OPCODES];		/* ATOMIC */
+
+	struct snapshot snaps[NR_GLOBALS];
+
+	pthread_mutex_t ctl_lock;
+	struct ctl_file *ctls[CTL_BUCKETS];	/* ctl_lock */
+	uint64_t ctl_seq;			/* ctl_lock */
+
+	/*
+	 * The invalidation queue: FIFO, so ctl writes are answered in the
+	 * order they ran.  nq_lock protects it; the thread sleeps on nq_cond.
+	 */
+	pthread_mutex_t nq_lock;
+	pthread_cond_t nq_cond;
+	struct inval_job *nq_head, *nq_tail;	/* nq_lock */
+	bool nq_stop;				/* nq_lock */
+	bool nq_running;
+	pthread_t notifier;
+};
+
+/* The batch the current thread's ctl command fills, if any. */
+static __thread struct inval_job *cur_job;
+
+static inline struct pidfs_fs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static const char *const opcode_names[NR_OPCODES] = {
+	[1] = "lookup", [2] = "forget", [3] = "getattr", [5] = "readlink",
+	[14] = "open", [15] = "read", [16] = "write", [17] = "statfs",
+	[18] = "release", [25] = "flush", [27] = "opendir", [28] = "readdir",
+	[29] = "releasedir", [42] = "batch_forget", [99 % NR_OPCODES] = NULL,
+};
+
+static void count(struct pidfs_fs *fs, int opcode)
+{
+	__atomic_fetch_add(&fs->requests[opcode], 1, __ATOMIC_RELAXED);
+}
+
+/* ---- node ids ---------------------------------------------------------------- */
+
+static inline fuse_ino_t task_node(pidfs_pin_t pin, enum pid_entry_id e)
+{
+	return NODE_OBJ | (uint64_t)pin << ENTRY_BITS | (uint64_t)e;
+}
+
+static inline bool is_task_node(fuse_ino_t ino)
+{
+	return ino & NODE_OBJ;
+}
+
+static inline pidfs_pin_t node_pin(fuse_ino_t ino)
+{
+	return (pidfs_pin_t)((ino & ~NODE_OBJ) >> ENTRY_BITS);
+}
+
+static inline enum pid_entry_id node_entry(fuse_ino_t ino)
+{
+	return (enum pid_entry_id)(ino & ENTRY_MASK);
+}
+
+static inline bool is_ctl_node(fuse_ino_t ino)
+{
+	return !(ino & NODE_OBJ) && (ino & NODE_CTL);
+}
+
+static inline bool is_visitor_node(fuse_ino_t ino)
+{
+	return !(ino & (NODE_OBJ | NODE_CTL)) && (ino & NODE_VISITOR);
+}
+
+static inline fuse_ino_t visitor_node(pid_t nr, enum pid_entry_id e)
+{
+	return NODE_VISITOR | (uint64_t)nr << ENTRY_BITS | (uint64_t)e;
+}
+
+static inline pid_t visitor_nr(fuse_ino_t ino)
+{
+	return (pid_t)((ino & ~NODE_VISITOR) >> ENTRY_BITS);
+}
+
+static inline bool is_global_node(fuse_ino_t ino)
+{
+	return ino >= G_ROOT && ino < NR_GLOBALS;
+}
+
+/*
+ * Strict pid names, as proc's name_to_int(): decimal digits only, no
+ * sign, no leading zero, in range.  Returns the number or -1.
+ */
+static pid_t name_to_pid(const char *name)
+{
+	long v = 0;
+
+	if (!*name || (*name == '0'))
+		return -1;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v >= PID_MAX_LIMIT)
+			return -1;
+	}
+	return (pid_t)v;
+}
+
+/* ---- attributes -------------------------------------------------------------- */
+
+static void attr_init(struct pidfs_fs *fs, struct stat *st, mode_t mode,
+		      uint64_t ino)
+{
+	time_t boot = (time_t)pidfs_kernel_boot_time(fs->k);
+
+	memset(st, 0, sizeof(*st));
+	st->st_ino = ino;
+	st->st_mode = mode;
+	/* Directories say 1: their subdirectory count is not known. */
+	st->st_nlink = 1;
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	st->st_blksize = 4096;
+	st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = boot;
+}
+
+static void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns)
+{
+	st->st_mtim.tv_sec = (time_t)(boot + ns / 1000000000u);
+	st->st_mtim.tv_nsec = (long)(ns % 1000000000u);
+	st->st_ctim = st->st_atim = st->st_mtim;
+}
+
+/* Render task entry @e of the task @pin names, into @buf. */
+static int task_render(struct pidfs_fs *fs, pidfs_pin_t pin,
+		       enum pid_entry_id e, struct task_info *ti, char *buf,
+		       size_t size, size_t *len)
+{
+	struct task_struct *t = fs->pin->task(fs->k, pin);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = pidfs_task_info(t, ti);
+	put_task_struct(t);
+	if (err)
+		return err;
+	*len = 0;
+	if (pid_entries[e].show) {
+		*len = pid_entries[e].show(buf, size, ti);
+		if (*len >= size)
+			*len = size - 1;
+	}
+	return 0;
+}
+
+static int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
+{
+	pidfs_pin_t pin = node_pin(ino);
+	enum pid_entry_id e = node_entry(ino);
+	struct task_info ti;
+	char buf[RENDER_MAX];
+	size_t len;
+	int err;
+
+	if (e >= NR_PID_ENTRIES)
+		return -ENOENT;
+	err = task_render(fs, pin, e, &ti, buf, sizeof(buf), &len);
+	if (err)
+		return err;
+	attr_init(fs, st, pid_entries[e].mode,
+		  fs->pin->serial(pin) << ENTRY_BITS | e);
+	st->st_uid = ti.uid;
+	st->st_gid = ti.gid;
+	if (S_ISREG(st->st_mode))
+		st->st_size = (off_t)len;
+	attr_time_ns(st, pidfs_kernel_boot_time(fs->k), ti.start_time);
+	return 0;
+}
+
+/* Render a dynamic global and make it the snapshot reads are served from. */
+static void snapshot_refresh(struct pidfs_fs *fs, enum global_id g,
+			     struct stat *st)
+{
+	struct snapshot *s = &fs->snaps[g];
+	char buf[RENDER_MAX];
+	size_t len = globals[g].show(fs, buf, sizeof(buf));
+
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	pthread_mutex_lock(&s->lock);
+	if (!s->buf || s->len != len || memcmp(s->buf, buf, len)) {
+		char *copy = malloc(len ? len : 1);
+
+		if (copy) {
+			memcpy(copy, buf, len);
+			free(s->buf);
+			s->buf = copy;
+			s->len = len;
+			s->version++;
+		}
+	}
+	if (st) {
+		st->st_size = (off_t)s->len;
+		attr_time_ns(st, pidfs_kernel_boot_time(fs->k), s->version);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static struct ctl_file *ctl_find(struct pidfs_fs *fs, fuse_ino_t ino)
+{
+	struct ctl_file *c = fs->ctls[ino % CTL_BUCKETS];
+
+	while (c && c->nodeid != ino)
+		c = c->next;
+	return c;
+}
+
+static void ctl_attr(struct pidfs_fs *fs, struct ctl_file *c, struct stat *st)
+{
+	attr_init(fs, st, globals[G_CTL].mode, G_CTL);
+	st->st_size = (off_t)c->reply.len;
+	attr_time_ns(st, pidfs_kernel_boot_time(fs->k), c->version);
+}
+
+/*
+ * Visitors.  A reader of the tree is a real process, not one of the
+ * model's, yet tools look themselves up: procps reads /proc/self and then
+ * /proc/<getpid()>, and gives up if that is missing.  So a lookup of the
+ * caller's own number, when no model task has it, finds a read-only
+ * "visitor" entry describing the caller (its name from the host's proc).
+ * Visitors are never listed, pin nothing and are never cached.
+ */
+static void visitor_info(fuse_req_t req, pid_t nr, struct task_info *ti)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	char path[64];
+	FILE *f;
+
+	memset(ti, 0, offsetof(struct task_info, args));
+	ti->pid = ti->tgid = ti->pgrp = ti->session = nr;
+	ti->uid = ctx->uid;
+	ti->gid = ctx->gid;
+	ti->state = TASK_RUNNING;
+	ti->nr_threads = 1;
+	ti->is_leader = true;
+	snprintf(ti->comm, sizeof(ti->comm), "visitor");
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)nr);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(ti->comm, sizeof(ti->comm), f))
+			ti->comm[strcspn(ti->comm, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+static size_t visitor_render(fuse_req_t req, fuse_ino_t ino,
+			     struct task_info *ti, char *buf, size_t size)
+{
+	enum pid_entry_id e = node_entry(ino);
+	size_t len = 0;
+
+	visitor_info(req, visitor_nr(ino), ti);
+	if (e < NR_PID_ENTRIES && pid_entries[e].show) {
+		len = pid_entries[e].show(buf, size, ti);
+		if (len >= size)
+			len = size - 1;
+	}
+	return len;
+}
+
+static int visitor_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
+			struct stat *st)
+{
+	enum pid_entry_id e = node_entry(ino);
+	struct task_info ti;
+	char buf[RENDER_MAX];
+	size_t len;
+
+	if (e >= NR_PID_ENTRIES)
+		return -ENOENT;
+	len = visitor_render(req, ino, &ti, buf, sizeof(buf));
+	attr_init(fs, st, pid_entries[e].mode, 0);
+	st->st_uid = ti.uid;
+	st->st_gid = ti.gid;
+	if (S_ISREG(st->st_mode))
+		st->st_size = (off_t)len;
+	attr_time_ns(st, pidfs_kernel_boot_time(fs->k),
+		     pidfs_kernel_uptime_ns(fs->k));
+	return 0;
+}
+
+static int global_attr(struct pidfs_fs *fs, enum global_id g, struct stat *st)
+{
+	const struct global_entry *ge = &globals[g];
+
+	attr_init(fs, st, ge->mode, g);
+	if (ge->dynamic) {
+		snapshot_refresh(fs, g, st);
+	} else if (ge->show) {
+		char buf[64];
+
+		st->st_size = (off_t)ge->show(fs, buf, sizeof(buf));
+	}
+	return 0;
+}
+
+static int node_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
+		     struct stat *st, double *timeout)
+{
+	*timeout = fs->timeout;
+	if (is_task_node(ino))
+		return task_attr(fs, ino, st);
+	if (is_visitor_node(ino)) {
+		*timeout = 0;
+		return visitor_attr(fs, req, ino, st);
+	}
+	if (is_ctl_node(ino)) {
+		struct ctl_file *c;
+
+		*timeout = 0;
+		pthread_mutex_lock(&fs->ctl_lock);
+		c = ctl_find(fs, ino);
+		if (c)
+			ctl_attr(fs, c, st);
+		pthread_mutex_unlock(&fs->ctl_lock);
+		return c ? 0 : -ENOENT;
+	}
+	if (!is_global_node(ino))
+		return -ENOENT;
+	if (globals[ino].dynamic)
+		*timeout = 0;
+	return global_attr(fs, (enum global_id)ino, st);
+}
+
+/* ---- lookup and forget ----------------------------------------------------------- */
+
+static void reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
+			double entry_timeout, double attr_timeout)
+{
+	struct fuse_entry_param e;
+
+	memset(&e, 0, sizeof(e));
+	e.ino = ino;
+	e.attr = *st;
+	e.entry_timeout = entry_timeout;
+	e.attr_timeout = attr_timeout;
+	fuse_reply_entry(req, &e);
+}
+
+/* Drop @n lookups of node @ino. */
+static void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
+{
+	if (is_task_node(ino)) {
+		fs->pin->put(node_pin(ino), n);
+		__atomic_fetch_sub(&fs->kernel_refs, n, __ATOMIC_RELAXED);
+	} else if (is_ctl_node(ino)) {
+		struct ctl_file *c, **pp;
+
+		pthread_mutex_lock(&fs->ctl_lock);
+		for (pp = &fs->ctls[ino % CTL_BUCKETS]; (c = *pp);
+		     pp = &c->next) {
+			if (c->nodeid != ino)
+				continue;
+			if (c->nlookup > n) {
+				c->nlookup -= n;
+				break;
+			}
+			*pp = c->next;
+			pidfs_ctl_reply_free(&c->reply);
+			free(c);
+			break;
+		}
+		pthread_mutex_unlock(&fs->ctl_lock);
+	}
+}
+
+/* A fresh ctl node: each lookup of "ctl" is a transaction of its own. */
+static void lookup_ctl(fuse_req_t req, struct pidfs_fs *fs)
+{
+	struct ctl_file *c = calloc(1, sizeof(*c));
+	struct stat st;
+
+	if (!c) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pthread_mutex_lock(&fs->ctl_lock);
+	c->nodeid = NODE_CTL | ++fs->ctl_seq;
+	c->nlookup = 1;
+	c->next = fs->ctls[c->nodeid % CTL_BUCKETS];
+	fs->ctls[c->nodeid % CTL_BUCKETS] = c;
+	ctl_attr(fs, c, &st);
+	pthread_mutex_unlock(&fs->ctl_lock);
+	if (fuse_reply_entry(req, &(struct fuse_entry_param){
+					  .ino = c->nodeid,
+					  .attr = st,
+				  }))
+		node_forget(fs, c->nodeid, 1);
+}
+
+static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
+			  enum global_id parent, const char *name)
+{
+	struct stat st;
+	double timeout;
+	pid_t nr;
+
+	for (int g = G_ROOT + 1; g < NR_GLOBALS; g++) {
+		if (globals[g].parent != parent || strcmp(globals[g].name, name))
+			continue;
+		if (g == G_CTL)
+			return lookup_ctl(req, fs);
+		node_attr(fs, req, (fuse_ino_t)g, &st, &timeout);
+		return reply_entry(req, (fuse_ino_t)g, &st, fs->timeout,
+				   timeout);
+	}
+	nr = parent == G_ROOT ? name_to_pid(name) : -1;
+	if (nr > 0) {
+		pidfs_pin_t pin = fs->pin->lookup(fs->k, nr);
+		fuse_ino_t ino = task_node(pin, E_DIR);
+
+		if (pin) {
+			__atomic_fetch_add(&fs->kernel_refs, 1,
+					   __ATOMIC_RELAXED);
+			if (task_attr(fs, ino, &st) ||
+			    fuse_reply_entry(req,
+					     &(struct fuse_entry_param){
+						     .ino = ino,
+						     .attr = st,
+						     .entry_timeout =
+							     fs->timeout,
+						     .attr_timeout =
+							     fs->timeout,
+					     })) {
+				node_forget(fs, ino, 1);
+				fuse_reply_err(req, ENOENT);
+			}
+			return;
+		}
+		if (nr == fuse_req_ctx(req)->pid) {
+			ino = visitor_node(nr, E_DIR);
+			visitor_attr(fs, req, ino, &st);
+			return reply_entry(req, ino, &st, 0, 0);
+		}
+	}
+	fuse_reply_err(req, ENOENT);
+}
+
+static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
+			   fuse_ino_t parent, const char *name)
+{
+	enum pid_entry_id dir = node_entry(parent), e = NR_PID_ENTRIES;
+	pid_t nr = visitor_nr(parent);
+	struct stat st;
+
+	if (dir == E_TASK) {
+		if (name_to_pid(name) != nr)
+			return (void)fuse_reply_err(req, ENOENT);
+		e = T_DIR;
+	} else {
+		for (int i = 0; i < NR_PID_ENTRIES; i++)
+			if (pid_entries[i].parent == dir && pid_entries[i].name &&
+			    (enum pid_entry_id)i != dir &&
+			    !strcmp(pid_entries[i].name, name))
+				e = (enum pid_entry_id)i;
+		if (e == NR_PID_ENTRIES)
+			return (void)fuse_reply_err(req, ENOENT);
+	}
+	visitor_attr(fs, req, visitor_node(nr, e), &st);
+	reply_entry(req, visitor_node(nr, e), &st, 0, 0);
+}
+
+static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
+			fuse_ino_t parent, const char *name)
+{
+	pidfs_pin_t pin = node_pin(parent), child_pin = pin;
+	enum pid_entry_id dir = node_entry(parent), e = NR_PID_ENTRIES;
+	struct stat st;
+	fuse_ino_t ino;
+
+	if (dir == E_TASK) {
+		/* task/<tid>: a thread of this group, pinned by its own pid */
+		struct task_struct *t = fs->pin->task(fs->k, pin);
+		pid_t tid = name_to_pid(name);
+		struct task_struct *th = tid > 0 ? pidfs_get_task(fs->k, tid) :
+						   NULL;
+		bool ours = t && th && th->tgid == t->tgid;
+
+		if (th)
+			put_task_struct(th);
+		if (t)
+			put_task_struct(t);
+		child_pin = ours ? fs->pin->lookup(fs->k, tid) : 0;
+		if (!child_pin)
+			return (void)fuse_reply_err(req, ENOENT);
+		e = T_DIR;
+	} else {
+		for (int i = 0; i < NR_PID_ENTRIES; i++) {
+			if (pid_entries[i].parent == dir && pid_entries[i].name &&
+			    (enum pid_entry_id)i != dir &&
+			    !strcmp(pid_entries[i].name, name)) {
+				e = (enum pid_entry_id)i;
+				break;
+			}
+		}
+		if (e == NR_PID_ENTRIES)
+			return (void)fuse_reply_err(req, ENOENT);
+		fs->pin->get(child_pin);
+	}
+	ino = task_node(child_pin, e);
+	__atomic_fetch_add(&fs->kernel_refs, 1, __ATOMIC_RELAXED);
+	if (task_attr(fs, ino, &st)) {
+		/* The task went away: as proc_pident_lookup(), no entry. */
+		node_forget(fs, ino, 1);
+		return (void)fuse_reply_err(req, ENOENT);
+	}
+	if (fuse_reply_entry(req, &(struct fuse_entry_param){
+					  .ino = ino,
+					  .attr = st,
+					  .entry_timeout = fs->timeout,
+					  .attr_timeout = fs->timeout,
+				  }))
+		node_forget(fs, ino, 1);
+}
+
+static void pidfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct pidfs_fs *fs = fs_of(req);
+
+	count(fs, 1);
+	if (strlen(name) > NAME_MAX)
+		return (void)fuse_reply_err(req, ENAMETOOLONG);
+	if (is_task_node(parent))
+		return lookup_task(req, fs, parent, name);
+	if (is_visitor_node(parent))
+		return lookup_visitor(req, fs, parent, name);
+	if (is_global_node(parent) && S_ISDIR(globals[parent].mode))
+		return lookup_global(req, fs, (enum global_id)parent, name);
+	fuse_reply_err(req, ENOTDIR);
+}
+
+static void pidfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct pidfs_fs *fs = fs_of(req);
+
+	count(fs, 2);
+	node_forget(fs, ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void pidfs_forget_multi(fuse_req_t req, size_t n,
+			       struct fuse_forget_data *forgets)
+{
+	struct pidfs_fs *fs = fs_of(req);
+
+	count(fs, 42);
+	for (size_t i = 0; i < n; i++)
+		node_forget(fs, forgets[i].ino, forgets[i].nlookup);
+	fuse_reply_none(req);
+}
+
+/* ---- getattr, readlink ------------------------------------------------------- */
+
+static void pidfs_getattr(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	struct stat st;
+	double timeout;
+	int err;
+
+	count(fs, 3);
+	err = node_attr(fs, req, ino, &st, &timeout);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_attr(req, &st, timeout);
+}
+
+static void pidfs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	char buf[64];
+
+	count(fs, 5);
+	if (ino != G_SELF)
+		return (void)fuse_reply_err(req, EINVAL);
+	show_self(fs, buf, sizeof(buf));
+	fuse_reply_readlink(req, buf);
+}
+
+/* ---- read ------------------------------------------------------------------------ */
+
+static void reply_slice(fuse_req_t req, const char *buf, size_t len,
+			size_t size, off_t off)
+{
+	if (off < 0 || (size_t)off >= len)
+		fuse_reply_buf(req, NULL, 0);
+	else
+		fuse_reply_buf(req, buf + off,
+			       len - (size_t)off < size ? len - (size_t)off :
+							  size);
+}
+
+static void pidfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	char buf[RENDER_MAX];
+	size_t len;
+
+	count(fs, 15);
+	if (is_task_node(ino)) {
+		enum pid_entry_id e = node_entry(ino);
+		struct task_info ti;
+		int err;
+
+		if (e >= NR_PID_ENTRIES || !pid_entries[e].show)
+			return (void)fuse_reply_err(req, EISDIR);
+		err = task_render(fs, node_pin(ino), e, &ti, buf, sizeof(buf),
+				  &len);
+		if (err)
+			return (void)fuse_reply_err(req, -err);
+		return reply_slice(req, buf, len, size, off);
+	}
+	if (is_visitor_node(ino)) {
+		struct task_info ti;
+
+		len = visitor_render(req, ino, &ti, buf, sizeof(buf));
+		return reply_slice(req, buf, len, size, off);
+	}
+	if (is_ctl_node(ino)) {
+		struct ctl_file *c;
+
+		pthread_mutex_lock(&fs->ctl_lock);
+		c = ctl_find(fs, ino);
+		if (!c || fuse_req_ctx(req)->uid != fs->uid) {
+			pthread_mutex_unlock(&fs->ctl_lock);
+			return (void)fuse_reply_err(req, c ? EACCES : ENOENT);
+		}
+		len = c->reply.len < sizeof(buf) ? c->reply.len : sizeof(buf);
+		memcpy(buf, c->reply.buf ? c->reply.buf : "", len);
+		if (c->reply.len > sizeof(buf)) {
+			/* spawn's long replies: serve from the buffer itself */
+			reply_slice(req, c->reply.buf, c->reply.len, size, off);
+			pthread_mutex_unlock(&fs->ctl_lock);
+			return;
+		}
+		pthread_mutex_unlock(&fs->ctl_lock);
+		return reply_slice(req, buf, len, size, off);
+	}
+	if (!is_global_node(ino) || !globals[ino].show ||
+	    !S_ISREG(globals[ino].mode))
+		return (void)fuse_reply_err(req, EISDIR);
+	if (globals[ino].dynamic) {
+		struct snapshot *s = &fs->snaps[ino];
+
+		pthread_mutex_lock(&s->lock);
+		if (!s->buf) {
+			pthread_mutex_unlock(&s->lock);
+			snapshot_refresh(fs, (enum global_id)ino, NULL);
+			pthread_mutex_lock(&s->lock);
+		}
+		len = s->len < sizeof(buf) ? s->len : sizeof(buf);
+		memcpy(buf, s->buf ? s->buf : "", len);
+		pthread_mutex_unlock(&s->lock);
+	} else {
+		len = globals[ino].show(fs, buf, sizeof(buf));
+	}
+	reply_slice(req, buf, len, size, off);
+}
+
+/* ---- readdir ---------------------------------------------------------------- */
+
+struct dirbuf {
+	fuse_req_t req;
+	char *p;
+	size_t size, used;
+};
+
+/* Add one entry whose successor is at @next; false when full. */
+static bool dir_add(struct dirbuf *d, const char *name, mode_t mode,
+		    uint64_t ino, off_t next)
+{
+	struct stat st = { .st_ino = ino, .st_mode = mode };
+	size_t need = fuse_add_direntry(d->req, NULL, 0, name, NULL, 0);
+
+	if (d->used + need > d->size)
+		return false;
+	fuse_add_direntry(d->req, d->p + d->used, d->size - d->used, name, &st,
+			  next);
+	d->used += need;
+	return true;
+}
+
+static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
+			 enum global_id dir, off_t off)
+{
+	struct pid_namespace *ns = pidfs_kernel_ns(fs->k);
+	char name[16];
+	int g;
+
+	if (off < 1 && !dir_add(d, ".", S_IFDIR, dir, 1))
+		return;
+	if (off < 2 && !dir_add(d, "..", S_IFDIR, globals[dir].parent ?
+							   globals[dir].parent :
+							   dir,
+				2))
+		return;
+	for (g = G_ROOT + 1; g < NR_GLOBALS; g++) {
+		if (globals[g].parent != dir || off >= g + 2)
+			continue;
+		if (!dir_add(d, globals[g].name, globals[g].mode, (uint64_t)g,
+			     g + 2))
+			return;
+	}
+	if (dir != G_ROOT)
+		return;
+	/* next_tgid(): walk the numbers, list thread-group leaders. */
+	for (int nr = off > PID_OFFSET ? (int)(off - PID_OFFSET) : 1;;) {
+		struct task_struct *t;
+		uint64_t serial = 0;
+		bool leader = false;
+		struct pid *pid;
+
+		rcu_read_lock();
+		pid = find_ge_pid_ns(nr, ns);
+		if (pid) {
+			nr = pid_nr(pid);
+			t = pid_task(pid, PIDTYPE_PID);
+			leader = t && t->group_leader == t;
+			serial = pid_serial(pid);
+		}
+		rcu_read_unlock();
+		if (!pid)
+			return;
+		snprintf(name, sizeof(name), "%d", nr);
+		if (leader && !dir_add(d, name, S_IFDIR,
+				       fs->model == PIDFS_PIN_NR ?
+					       (uint64_t)nr << ENTRY_BITS :
+					       serial << ENTRY_BITS,
+				       PID_OFFSET + nr + 1))
+			return;
+		nr++;
+	}
+}
+
+static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
+			 fuse_ino_t ino, off_t off)
+{
+	pidfs_pin_t pin = node_pin(ino);
+	enum pid_entry_id dir = node_entry(ino);
+	struct task_struct *t = fs->pin->task(fs->k, pin);
+	pid_t small[64], *tids = small;
+	char name[16];
+	int n;
+
+	if (!t)
+		return;
+	if (off < 1 && !dir_add(d, ".", S_IFDIR, 0, 1))
+		goto out;
+	if (off < 2 && !dir_add(d, "..", S_IFDIR, 0, 2))
+		goto out;
+	if (dir != E_TASK) {
+		for (int i = 0; i < NR_PID_ENTRIES; i++) {
+			if (pid_entries[i].parent != dir || i == (int)dir ||
+			    off >= i + 2)
+				continue;
+			if (!dir_add(d, pid_entries[i].name,
+				     pid_entries[i].mode,
+				     t->serial << ENTRY_BITS | (uint64_t)i,
+				     i + 2))
+				goto out;
+		}
+		goto out;
+	}
+	n = pidfs_thread_ids(t, tids, 64);
+	if (n > 64) {
+		tids = malloc((size_t)n * sizeof(*tids));
+		if (!tids)
+			goto out;
+		n = pidfs_thread_ids(t, tids, n);
+	}
+	for (int i = 0; i < n && i >= 0; i++) {
+		if (off >= PID_OFFSET + tids[i] + 1)
+			continue;
+		snprintf(name, sizeof(name), "%d", tids[i]);
+		if (!dir_add(d, name, S_IFDIR, (uint64_t)tids[i] << ENTRY_BITS,
+			     PID_OFFSET + tids[i] + 1))
+			break;
+	}
+	if (tids != small)
+		free(tids);
+out:
+	put_task_struct(t);
+}
+
+static void readdir_visitor(struct dirbuf *d, fuse_ino_t ino, off_t off)
+{
+	enum pid_entry_id dir = node_entry(ino);
+	char name[16];
+
+	if (off < 1 && !dir_add(d, ".", S_IFDIR, 0, 1))
+		return;
+	if (off < 2 && !dir_add(d, "..", S_IFDIR, 0, 2))
+		return;
+	if (dir == E_TASK) {
+		snprintf(name, sizeof(name), "%d", visitor_nr(ino));
+		if (off < 3)
+			dir_add(d, name, S_IFDIR, 0, 3);
+		return;
+	}
+	for (int i = 0; i < NR_PID_ENTRIES; i++) {
+		if (pid_entries[i].parent != dir || i == (int)dir ||
+		    off >= i + 2)
+			continue;
+		if (!dir_add(d, pid_entries[i].name, pid_entries[i].mode, 0,
+			     i + 2))
+			return;
+	}
+}
+
+static void pidfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
+			  off_t off, struct fuse_file_info *fi)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	struct dirbuf d = { .req = req, .size = size };
+
+	count(fs, 28);
+	d.p = malloc(size ? size : 1);
+	if (!d.p)
+		return (void)fuse_reply_err(req, ENOMEM);
+	if (is_task_node(ino)) {
+		enum pid_entry_id e = node_entry(ino);
+
+		if (e >= NR_PID_ENTRIES || !S_ISDIR(pid_entries[e].mode)) {
+			free(d.p);
+			return (void)fuse_reply_err(req, ENOTDIR);
+		}
+		readdir_task(fs, &d, ino, off);
+	} else if (is_visitor_node(ino)) {
+		readdir_visitor(&d, ino, off);
+	} else if (is_global_node(ino) && S_ISDIR(globals[ino].mode)) {
+		readdir_root(fs, &d, (enum global_id)ino, off);
+	} else {
+		free(d.p);
+		return (void)fuse_reply_err(req, ENOTDIR);
+	}
+	fuse_reply_buf(req, d.p, d.used);
+	free(d.p);
+}
+
+/* ---- ctl ------------------------------------------------------------------------ */
+
+static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
+			     fuse_ino_t ino)
+{
+	struct inval *v;
+
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : 32;
+
+		v = realloc(j->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		j->v = v;
+		j->cap = cap;
+	}
+	v = &j->v[j->n++];
+	v->kind = kind;
+	v->ino = ino;
+	return v;
+}
+
+static void job_inval(struct inval_job *j, fuse_ino_t ino)
+{
+	job_add(j, INVAL_INODE, ino);
+}
+
+/* Entry @name of @parent, which must be @child, is gone. */
+static void job_delete(struct inval_job *j, fuse_ino_t parent,
+		       const char *name, pid_t nr, fuse_ino_t child)
+{
+	struct inval *v = job_add(j, INVAL_DELETE, parent);
+
+	if (!v)
+		return;
+	v->child = child;
+	if (name)
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	else
+		snprintf(v->name, sizeof(v->name), "%d", nr);
+}
+
+/*
+ * The task layer's event hook: what the kernel may have cached that the
+ * event changed.  Runs in the thread executing a ctl command.
+ *
+ * A released task's entries are deleted, not merely invalidated, children
+ * before parents: the kernel then drops each inode when its last user
+ * goes (an open file's close) and sends FORGET, where an invalidated one
+ * would sit in the inode cache, pinning, until memory pressure evicted it.
+ * Its inodes are invalidated as well, so an open file's cached pages go
+ * and its next read asks, and gets ESRCH.
+ */
+static void on_event(void *arg, const struct pidfs_event_rec *ev)
+{
+	struct pidfs_fs *fs = arg;
+	struct inval_job *j = cur_job;
+	pidfs_pin_t pin, gpin;
+
+	if (!j)
+		return;
+	pin = fs->pin->of_event(ev, 0);
+	gpin = fs->pin->of_event(ev, 1);
+	switch (ev->ev) {
+	case PIDFS_EV_FORK:
+		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
+		break;
+	case PIDFS_EV_RELEASE:
+		for (int e = NR_PID_ENTRIES; e-- > 0;) {
+			const struct pid_entry *pe = &pid_entries[e];
+
+			if (pe->name)
+				job_delete(j, task_node(pin, pe->parent),
+					   pe->name, 0, task_node(pin, e));
+		}
+		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
+			   task_node(pin, T_DIR));
+		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
+		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
+		/* and every cached inode of the task: */
+		__attribute__((fallthrough));
+	case PIDFS_EV_CHANGE:
+		for (int e = 0; e < NR_PID_ENTRIES; e++)
+			job_inval(j, task_node(pin, e));
+		break;
+	}
+}
+
+static void *notifier_main(void *arg)
+{
+	struct pidfs_fs *fs = arg;
+	struct inval_job *j;
+
+	for (;;) {
+		pthread_mutex_lock(&fs->nq_lock);
+		while (!fs->nq_head && !fs->nq_stop)
+			pthread_cond_wait(&fs->nq_cond, &fs->nq_lock);
+		j = fs->nq_head;
+		if (j) {
+			fs->nq_head = j->next;
+			if (!fs->nq_head)
+				fs->nq_tail = NULL;
+		}
+		pthread_mutex_unlock(&fs->nq_lock);
+		if (!j)
+			return NULL;
+
+		for (size_t i = 0; i < j->n; i++) {
+			struct inval *v = &j->v[i];
+
+			if (v->kind == INVAL_INODE)
+				fuse_lowlevel_notify_inval_inode(fs->se, v->ino,
+								 0, 0);
+			else
+				fuse_lowlevel_notify_delete(fs->se, v->ino,
+							    v->child, v->name,
+							    strlen(v->name));
+		}
+		if (j->req) {
+			if (j->err)
+				fuse_reply_err(j->req, j->err);
+			else
+				fuse_reply_write(j->req, j->written);
+		}
+		free(j->v);
+		free(j);
+	}
+}
+
+static void job_queue(struct pidfs_fs *fs, struct inval_job *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&fs->nq_lock);
+	if (fs->nq_tail)
+		fs->nq_tail->next = j;
+	else
+		fs->nq_head = j;
+	fs->nq_tail = j;
+	pthread_cond_signal(&fs->nq_cond);
+	pthread_mutex_unlock(&fs->nq_lock);
+}
+
+static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+			size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	struct pidfs_ctl_reply reply = { 0 };
+	struct inval_job *j;
+	struct ctl_file *c;
+	int err;
+
+	count(fs, 16);
+	if (!is_ctl_node(ino))
+		return (void)fuse_reply_err(req, EACCES);
+	if (fuse_req_ctx(req)->uid != fs->uid)
+		return (void)fuse_reply_err(req, EACCES);
+	/* One command per write(2), from the start of the file. */
+	if (off != 0)
+		return (void)fuse_reply_err(req, EINVAL);
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return (void)fuse_reply_err(req, ENOMEM);
+
+	cur_job = j;
+	err = pidfs_ctl_exec(fs->ctl, buf, size, &reply);
+	cur_job = NULL;
+
+	pthread_mutex_lock(&fs->ctl_lock);
+	c = ctl_find(fs, ino);
+	if (c) {
+		pidfs_ctl_reply_free(&c->reply);
+		c->reply = reply;
+		c->version++;
+		reply.buf = NULL;
+	}
+	pthread_mutex_unlock(&fs->ctl_lock);
+	pidfs_ctl_reply_free(&reply);
+
+	j->req = req;
+	j->err = -err;
+	j->written = size;
+	job_queue(fs, j);
+}
+
+/* ---- the rest ----------------------------------------------------------------- */
+
+/*
+ * No OPEN and no FLUSH: the kernel then opens and closes files itself and
+ * reads them from its page cache.  ENOSYS here is remembered by the kernel
+ * for the whole connection.
+ */
+static void pidfs_open(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	count(fs_of(req), 14);
+	fuse_reply_err(req, ENOSYS);
+}
+
+static void pidfs_opendir(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	count(fs_of(req), 27);
+	fuse_reply_err(req, ENOSYS);
+}
+
+static void pidfs_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	struct lowmem_stats ls;
+	struct statvfs sv;
+
+	count(fs, 17);
+	lowmem_read_stats(pidfs_kernel_lowmem(fs->k), &ls);
+	memset(&sv, 0, sizeof(sv));
+	sv.f_bsize = sv.f_frsize = 1024;
+	sv.f_blocks = ls.budget >> 10;
+	sv.f_bfree = sv.f_bavail = (ls.budget - ls.used) >> 10;
+	sv.f_files = (fsfilcnt_t)pid_ns_pid_max(pidfs_kernel_ns(fs->k));
+	sv.f_namemax = NAME_MAX;
+	fuse_reply_statfs(req, &sv);
+}
+
+static void pidfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	/* Parallel lookups and reads; nothing to gain from readdirplus. */
+	conn->want &= ~FUSE_CAP_READDIRPLUS;
+	conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
+		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+}
+
+const struct fuse_lowlevel_ops pidfs_fs_ops = {
+	.init = pidfs_init,
+	.lookup = pidfs_lookup,
+	.forget = pidfs_forget,
+	.forget_multi = pidfs_forget_multi,
+	.getattr = pidfs_getattr,
+	.readlink = pidfs_readlink,
+	.open = pidfs_open,
+	.read = pidfs_read,
+	.write = pidfs_write,
+	.opendir = pidfs_opendir,
+	.readdir = pidfs_readdir,
+	.statfs = pidfs_statfs,
+};
+
+/* ---- global files ------------------------------------------------------------- */
+
+static size_t show_meminfo(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	struct lowmem_stats ls;
+	struct pidfs_kernel_stats ks;
+	struct procfmt_line extra[] = {
+		{ "KernelRefs",
+		  __atomic_load_n(&fs->kernel_refs, __ATOMIC_RELAXED), NULL },
+	};
+
+	lowmem_read_stats(pidfs_kernel_lowmem(fs->k), &ls);
+	pidfs_kernel_read_stats(fs->k, &ks);
+	return procfmt_meminfo(buf, size, &ls, &ks, sizeof(struct pid), extra,
+			       sizeof(extra) / sizeof(extra[0]));
+}
+
+static size_t show_pidhash(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	struct pid_ns_stats st;
+
+	pid_ns_read_stats(pidfs_kernel_ns(fs->k), &st);
+	return procfmt_pidhash(buf, size, &st);
+}
+
+static size_t show_requests(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < NR_OPCODES; i++) {
+		uint64_t n = __atomic_load_n(&fs->requests[i],
+					     __ATOMIC_RELAXED);
+
+		if (!opcode_names[i])
+			continue;
+		len += (size_t)snprintf(buf + (len < size ? len : size),
+					len < size ? size - len : 0,
+					"%s %llu\n", opcode_names[i],
+					(unsigned long long)n);
+	}
+	return len;
+}
+
+/*
+ * /self: the reader is a real process, not one of the model's, so there
+ * is no "self" to name.  It points at init, the one task that always
+ * exists and the ancestor of all others: tools that read their own entry
+ * (procps does) find a sane one.
+ */
+static size_t show_self(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	return (size_t)snprintf(buf, size, "1");
+}
+
+static size_t show_uptime(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	uint64_t up = pidfs_kernel_uptime_ns(fs->k);
+
+	return procfmt_uptime(buf, size, up, up);
+}
+
+static size_t show_stat(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	struct pidfs_kernel_stats ks;
+
+	pidfs_kernel_read_stats(fs->k, &ks);
+	return procfmt_stat_global(buf, size, pidfs_kernel_boot_time(fs->k),
+				   ks.forks, 0);
+}
+
+static size_t show_loadavg(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	struct pidfs_kernel_stats ks;
+
+	pidfs_kernel_read_stats(fs->k, &ks);
+	return procfmt_loadavg(buf, size, 0, ks.nr_tasks,
+			       pid_ns_last_pid(pidfs_kernel_ns(fs->k)));
+}
+
+/* What top needs to find: one processor, the model's. */
+static size_t show_cpuinfo(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	return (size_t)snprintf(buf, size,
+				"processor\t: 0\nmodel name\t: pidfs model\n\n");
+}
+
+/* procps reads the release to pick formats: the host's is the truth. */
+static size_t show_osrelease(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return (size_t)snprintf(buf, size, "unknown\n");
+	return (size_t)snprintf(buf, size, "%s\n", u.release);
+}
+
+static size_t show_pid_max(struct pidfs_fs *fs, char *buf, size_t size)
+{
+	return procfmt_pid_max(buf, size,
+			       pid_ns_pid_max(pidfs_kernel_ns(fs->k)));
+}
+
+/* ---- life cycle ------------------------------------------------------------------ */
+
+struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params)
+{
+	struct pidfs_fs *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->k = params->kernel;
+	fs->model = params->model;
+	fs->pin = pidfs_pin_ops(params->model);
+	fs->uid = params->uid;
+	fs->gid = params->gid;
+	fs->timeout = params->timeout;
+	fs->ctl = pidfs_ctl_create(fs->k);
+	if (!fs->ctl) {
+		free(fs);
+		return NULL;
+	}
+	for (int g = 0; g < NR_GLOBALS; g++)
+		pthread_mutex_init(&fs->snaps[g].lock, NULL);
+	pthread_mutex_init(&fs->ctl_lock, NULL);
+	pthread_mutex_init(&fs->nq_lock, NULL);
+	pthread_cond_init(&fs->nq_cond, NULL);
+	pidfs_kernel_set_event_hook(fs->k, on_event, fs);
+	return fs;
+}
+
+int pidfs_fs_start(struct pidfs_fs *fs, struct fuse_session *se)
+{
+	int err;
+
+	fs->se = se;
+	err = pthread_create(&fs->notifier, NULL, notifier_main, fs);
+	if (err)
+		return -err;
+	fs->nq_running = true;
+	return 0;
+}
+
+static void stop_notifier(struct pidfs_fs *fs)
+{
+	if (!fs->nq_running)
+		return;
+	pthread_mutex_lock(&fs->nq_lock);
+	fs->nq_stop = true;
+	pthread_cond_signal(&fs->nq_cond);
+	pthread_mutex_unlock(&fs->nq_lock);
+	pthread_join(fs->notifier, NULL);
+	fs->nq_running = false;
+}
+
+struct leftovers {
+	void **v;
+	size_t n, cap;
+	uint64_t refs;
+	bool oom;
+};
+
+static void collect(void *obj, void *arg)
+{
+	struct leftovers *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		void **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			l->oom = true;
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = obj;
+}
+
+int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
+{
+	struct lowmem *lm = pidfs_kernel_lowmem(fs->k);
+	uint64_t refs = __atomic_load_n(&fs->kernel_refs, __ATOMIC_RELAXED);
+	struct leftovers pids = { 0 }, tasks = { 0 };
+	struct lowmem_stats ls;
+	int err = 0;
+
+	stop_notifier(fs);
+	pidfs_kernel_set_event_hook(fs->k, NULL, NULL);
+	pidfs_kernel_release_all(fs->k);
+
+	/*
+	 * What is still allocated now is held by the inodes the kernel had
+	 * not forgotten when the mount went away, and nothing else: count
+	 * their references against our own count of lookups, then drop them.
+	 */
+	kmem_cache_for_each(pid_ns_pid_cache(pidfs_kernel_ns(fs->k)), collect,
+			    &pids);
+	kmem_cache_for_each(pidfs_kernel_task_cache(fs->k), collect, &tasks);
+	for (size_t i = 0; i < pids.n; i++)
+		pids.refs += (uint64_t)((struct pid *)pids.v[i])->count;
+	for (size_t i = 0; i < tasks.n; i++)
+		tasks.refs += (uint64_t)((struct task_struct *)tasks.v[i])->usage;
+
+	switch (fs->model) {
+	case PIDFS_PIN_PID:
+		if (pids.refs != refs || tasks.n)
+			err = -EBADE;
+		break;
+	case PIDFS_PIN_TASK:
+		if (tasks.refs != refs || pids.n)
+			err = -EBADE;
+		break;
+	case PIDFS_PIN_NR:
+		if (pids.n || tasks.n)
+			err = -EBADE;
+		break;
+	}
+	if (err)
+		snprintf(why, why_size,
+			 "kernel held %llu references; found %zu pids "
+			 "(%llu refs), %zu tasks (%llu refs)",
+			 (unsigned long long)refs, pids.n,
+			 (unsigned long long)pids.refs, tasks.n,
+			 (unsigned long long)tasks.refs);
+	for (size_t i = 0; i < pids.n; i++) {
+		struct pid *pid = pids.v[i];
+
+		for (int n = pid->count; n > 0; n--)
+			put_pid(pid);
+	}
+	for (size_t i = 0; i < tasks.n; i++) {
+		struct task_struct *t = tasks.v[i];
+
+		for (int n = t->usage; n > 0; n--)
+			put_task_struct(t);
+	}
+	free(pids.v);
+	free(tasks.v);
+	rcu_barrier();
+
+	lowmem_read_stats(lm, &ls);
+	if (!err && (ls.kind[LOWMEM_PID].objects || ls.kind[LOWMEM_TASK].objects ||
+		     ls.kind[LOWMEM_PID].pinned ||
+		     ls.kind[LOWMEM_TASK].pinned)) {
+		err = -EBADE;
+		snprintf(why, why_size,
+			 "after release: %llu pids (%llu pinned), %llu tasks "
+			 "(%llu pinned) still allocated",
+			 (unsigned long long)ls.kind[LOWMEM_PID].objects,
+			 (unsigned long long)ls.kind[LOWMEM_PID].pinned,
+			 (unsigned long long)ls.kind[LOWMEM_TASK].objects,
+			 (unsigned long long)ls.kind[LOWMEM_TASK].pinned);
+	}
+	if (!err)
+		snprintf(why, why_size,
+			 "released %llu references the kernel held; nothing "
+			 "leaked",
+			 (unsigned long long)refs);
+	return err;
+}
+
+void pidfs_fs_destroy(struct pidfs_fs *fs)
+{
+	if (!fs)
+		return;
+	stop_notifier(fs);
+	for (int b = 0; b < CTL_BUCKETS; b++) {
+		struct ctl_file *c, *next;
+
+		for (c = fs->ctls[b]; c; c = next) {
+			next = c->next;
+			pidfs_ctl_reply_free(&c->reply);
+			free(c);
+		}
+	}
+	for (int g = 0; g < NR_GLOBALS; g++) {
+		free(fs->snaps[g].buf);
+		pthread_mutex_destroy(&fs->snaps[g].lock);
+	}
+	pidfs_ctl_destroy(fs->ctl);
+	pthread_mutex_destroy(&fs->ctl_lock);
+	pthread_mutex_destroy(&fs->nq_lock);
+	pthread_cond_destroy(&fs->nq_cond);
+	free(fs);
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The three pin models behind one interface (see pin.h).
+ *
+ * pid: proc_pid_make_inode() after the patch: the inode holds get_pid()
+ * of the task's struct pid and every use calls get_pid_task().  task: the
+ * same inode before the patch, holding get_task_struct() of the task.  nr:
+ * a pid_t kept in the inode, the design the patch's commit message warns
+ * against.
+ *
+ * Lookups run under rcu_read_lock(): find_pid() and pid_task() need it,
+ * and a task found that way cannot be freed before the reference is taken
+ * (its task list reference is dropped only after a grace period).
+ */
+#include <string.h>
+
+#include "pin.h"
+
+/* ---- pid: the patch ---------------------------------------------------- */
+
+static pidfs_pin_t pid_lookup(struct pidfs_kernel *k, pid_t nr)
+{
+	struct pid *pid;
+
+	rcu_read_lock();
+	pid = find_pid_ns(nr, pidfs_kernel_ns(k));
+	if (pid && pid_task(pid, PIDTYPE_PID))
+		get_pid(pid);
+	else
+		pid = NULL;
+	rcu_read_unlock();
+	return (pidfs_pin_t)pid;
+}
+
+static void pid_get(pidfs_pin_t pin)
+{
+	get_pid((struct pid *)pin);
+}
+
+static void pid_put(pidfs_pin_t pin, uint64_t n)
+{
+	while (n--)
+		put_pid((struct pid *)pin);
+}
+
+static struct task_struct *pid_pin_task(struct pidfs_kernel *k,
+					pidfs_pin_t pin)
+{
+	return get_pid_task((struct pid *)pin, PIDTYPE_PID);
+}
+
+static uint64_t pid_pin_serial(pidfs_pin_t pin)
+{
+	return pid_serial((struct pid *)pin);
+}
+
+static pidfs_pin_t pid_of_event(const struct pidfs_event_rec *ev, int leader)
+{
+	return (pidfs_pin_t)(leader ? ev->tgid_pid : ev->pid);
+}
+
+/* ---- task: before the patch -------------------------------------------- */
+
+static pidfs_pin_t task_lookup(struct pidfs_kernel *k, pid_t nr)
+{
+	return (pidfs_pin_t)pidfs_get_task(k, nr);
+}
+
+static void task_get(pidfs_pin_t pin)
+{
+	get_task_struct((struct task_struct *)pin);
+}
+
+static void task_put(pidfs_pin_t pin, uint64_t n)
+{
+	while (n--)
+		put_task_struct((struct task_struct *)pin);
+}
+
+/*
+ * A released task is dead: its struct stays, its data does not, as the
+ * old proc_pid_*() checked pid_alive().  Reads of it get ESRCH.
+ */
+static struct task_struct *task_pin_task(struct pidfs_kernel *k,
+					 pidfs_pin_t pin)
+{
+	struct task_struct *t = (struct task_struct *)pin;
+
+	if (__atomic_load_n(&t->released, __ATOMIC_RELAXED))
+		return NULL;
+	return get_task_struct(t);
+}
+
+static uint64_t task_pin_serial(pidfs_pin_t pin)
+{
+	return ((struct task_struct *)pin)->serial;
+}
+
+static pidfs_pin_t task_of_event(const struct pidfs_event_rec *ev, int leader)
+{
+	return (pidfs_pin_t)(leader ? ev->task->group_leader : ev->task);
+}
+
+/* ---- nr: a bare number ------------------------------------------------- */
+
+static pidfs_pin_t nr_lookup(struct pidfs_kernel *k, pid_t nr)
+{
+	struct task_struct *t = pidfs_get_task(k, nr);
+
+	if (!t)
+		return 0;
+	put_task_struct(t);
+	return (pidfs_pin_t)nr;
+}
+
+static void nr_get(pidfs_pin_t pin)
+{
+}
+
+static void nr_put(pidfs_pin_t pin, uint64_t n)
+{
+}
+
+/* Whatever has the number now: after reuse, another task.  The bug. */
+static struct task_struct *nr_pin_task(struct pidfs_kernel *k,
+				       pidfs_pin_t pin)
+{
+	return pidfs_get_task(k, (pid_t)pin);
+}
+
+static uint64_t nr_pin_serial(pidfs_pin_t pin)
+{
+	return (uint64_t)pin;
+}
+
+static pidfs_pin_t nr_of_event(const struct pidfs_event_rec *ev, int leader)
+{
+	return (pidfs_pin_t)(leader ? ev->tgid : ev->nr);
+}
+
+static const struct pidfs_pin_ops pin_models[] = {
+	[PIDFS_PIN_PID] = {
+		.name = "pid",
+		.lookup = pid_lookup,
+		.get = pid_get,
+		.put = pid_put,
+		.task = pid_pin_task,
+		.serial = pid_pin_serial,
+		.of_event = pid_of_event,
+	},
+	[PIDFS_PIN_TASK] = {
+		.name = "task",
+		.lookup = task_lookup,
+		.get = task_get,
+		.put = task_put,
+		.task = task_pin_task,
+		.serial = task_pin_serial,
+		.of_event = task_of_event,
+	},
+	[PIDFS_PIN_NR] = {
+		.name = "nr",
+		.lookup = nr_lookup,
+		.get = nr_get,
+		.put = nr_put,
+		.task = nr_pin_task,
+		.serial = nr_pin_serial,
+		.of_event = nr_of_event,
+	},
+};
+
+const struct pidfs_pin_ops *pidfs_pin_ops(enum pidfs_pin_model model)
+{
+	return &pin_models[model];
+}
+
+int pidfs_pin_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(pin_models) / sizeof(pin_models[0]); i++)
+		if (!strcmp(name, pin_models[i].name))
+			return (int)i;
+	return -1;
+}

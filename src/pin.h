@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pin models: what a looked-up inode of a task directory or file holds.
+ *
+ *   pid   a struct pid reference, resolved with get_pid_task() at each use
+ *         (the patch's design: a dead task costs one struct pid);
+ *   task  a task_struct reference, as /proc held before the patch (a dead
+ *         task keeps its whole task_struct charged);
+ *   nr    a bare number, looked up again at each use (nothing is pinned,
+ *         and after pid reuse the number names another task: the bug).
+ *
+ * A pin is one machine word, so the file system can carry it inside the
+ * FUSE node id and keep no table of inodes: the kernel's lookup count on a
+ * node id is exactly the number of references the pin holds.
+ *
+ * All operations may be called from any thread with no lock held; none
+ * sleeps except on the task layer's locks.
+ */
+#ifndef PIDFS_PIN_H
+#define PIDFS_PIN_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pidfs/task.h"
+
+enum pidfs_pin_model {
+	PIDFS_PIN_PID,
+	PIDFS_PIN_TASK,
+	PIDFS_PIN_NR,
+};
+
+typedef uintptr_t pidfs_pin_t;		/* 0: none */
+
+struct pidfs_pin_ops {
+	const char *name;
+	/*
+	 * A pin on the task numbered @nr, if one exists now, holding one
+	 * reference; 0 if none.
+	 */
+	pidfs_pin_t (*lookup)(struct pidfs_kernel *k, pid_t nr);
+	/* One more reference on a pin that already holds one. */
+	void (*get)(pidfs_pin_t pin);
+	/* Drop @n references. */
+	void (*put)(pidfs_pin_t pin, uint64_t n);
+	/* The task the pin names now, with a reference; NULL if none. */
+	struct task_struct *(*task)(struct pidfs_kernel *k, pidfs_pin_t pin);
+	/* A number never shared by two tasks' pins (for inode numbers). */
+	uint64_t (*serial)(pidfs_pin_t pin);
+	/* The pin an event's task has in this model (no reference taken). */
+	pidfs_pin_t (*of_event)(const struct pidfs_event_rec *ev, int leader);
+};
+
+const struct pidfs_pin_ops *pidfs_pin_ops(enum pidfs_pin_model model);
+
+/* "pid", "task" or "nr" to a model; -1 if none. */
+int pidfs_pin_parse(const char *name);
+
+#endif /* PIDFS_PIN_H */
