@@ -48,6 +48,7 @@
 #include <time.h>
 
 #include "fs.h"
+#include "parse.h"
 #include "pidfs/ctl.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
@@ -308,25 +309,6 @@ static inline bool is_global_node(fuse_ino_t ino)
 	return ino >= G_ROOT && ino < NR_GLOBALS;
 }
 
-/*
- * Strict pid names, as proc's name_to_int(): decimal digits only, no
- * sign, no leading zero, in range.  Returns the number or -1.
- */
-static pid_t name_to_pid(const char *name)
-{
-	long v = 0;
-
-	if (!*name || (*name == '0'))
-		return -1;
-	for (const char *p = name; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-		if (v >= PID_MAX_LIMIT)
-			return -1;
-	}
-	return (pid_t)v;
-}
 
 /* ---- attributes -------------------------------------------------------------- */
 
@@ -637,7 +619,7 @@ static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
 		return reply_entry(req, (fuse_ino_t)g, &st, fs->timeout,
 				   timeout);
 	}
-	nr = parent == G_ROOT ? name_to_pid(name) : -1;
+	nr = parent == G_ROOT ? pidfs_parse_pid_name(name) : -1;
 	if (nr > 0) {
 		pidfs_pin_t pin = fs->pin->lookup(fs->k, nr);
 		fuse_ino_t ino = task_node(pin, E_DIR);
@@ -677,7 +659,7 @@ static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
 	struct stat st;
 
 	if (dir == E_TASK) {
-		if (name_to_pid(name) != nr)
+		if (pidfs_parse_pid_name(name) != nr)
 			return (void)fuse_reply_err(req, ENOENT);
 		e = T_DIR;
 	} else {
@@ -704,7 +686,7 @@ static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 	if (dir == E_TASK) {
 		/* task/<tid>: a thread of this group, pinned by its own pid */
 		struct task_struct *t = fs->pin->task(fs->k, pin);
-		pid_t tid = name_to_pid(name);
+		pid_t tid = pidfs_parse_pid_name(name);
 		struct task_struct *th = tid > 0 ? pidfs_get_task(fs->k, tid) :
 						   NULL;
 		bool ours = t && th && th->tgid == t->tgid;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "parse.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
 #include "pidfs/task.h"
@@ -92,134 +93,24 @@ static int opt_proc(void *data, const char *arg, int key,
 	return 1;
 }
 
-/* A size with an optional K/M/G suffix; false when malformed. */
-static bool parse_size(const char *s, uint64_t *out)
+/* Hand each pidfs option that was given to the parser (parse.c). */
+static int check_options(const struct options *o, struct pidfs_config *c)
 {
-	char *end;
-	unsigned long long v;
-	int shift = 0;
+	const char *const values[] = {
+		o->pin, o->lowmem, o->task_size, o->pid_max,
+		o->nproc, o->hash_shift, o->max_threads, o->timeout,
+	};
+	char why[160];
 
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	}
-	if (*end || v > (UINT64_MAX >> shift))
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
-
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static int bad_option(const char *name, const char *value, const char *why)
-{
-	fprintf(stderr, "pidfs: bad option %s=%s: %s\n", name,
-		value ? value : "", why);
-	return -1;
-}
-
-struct config {
-	struct pidfs_kernel_params kp;
-	enum pidfs_pin_model model;
-	unsigned int max_threads;
-	double timeout;
-};
-
-static int check_options(const struct options *o, struct config *c)
-{
-	unsigned long v;
-	uint64_t size;
-	int m;
-
-	memset(c, 0, sizeof(*c));
-	c->kp.hash_shift = -1;
-	c->kp.uid = getuid();
-	c->kp.gid = getgid();
-	c->max_threads = 10;
-	c->timeout = 86400;
-
-	if (o->pin) {
-		m = pidfs_pin_parse(o->pin);
-		if (m < 0)
-			return bad_option("pin", o->pin,
-					  "must be pid, task or nr");
-		c->model = (enum pidfs_pin_model)m;
-	}
-	if (o->lowmem) {
-		if (!parse_size(o->lowmem, &size) ||
-		    size < LOWMEM_MIN_BUDGET || size > LOWMEM_MAX_BUDGET)
-			return bad_option("lowmem", o->lowmem,
-					  "must be a size from 64K to 64G");
-		c->kp.lowmem = size;
-	}
-	if (o->task_size) {
-		if (!parse_size(o->task_size, &size) ||
-		    size < sizeof(struct task_struct) || size > TASK_SIZE_MAX)
-			return bad_option("task_size", o->task_size,
-					  "must be a size from 256 to 256K");
-		c->kp.task_size = (size_t)size;
-	}
-	if (o->pid_max) {
-		if (!parse_uint(o->pid_max, PID_MAX_LIMIT, &v) || !v)
-			return bad_option("pid_max", o->pid_max,
-					  "must be from 1 to 4194304");
-		c->kp.pid_max = (int)v;
-	}
-	if (o->nproc) {
-		if (!parse_uint(o->nproc, UINT_MAX, &v))
-			return bad_option("nproc", o->nproc,
-					  "must be a number (0: no limit)");
-		c->kp.nproc = (unsigned int)v;
-	}
-	if (o->hash_shift) {
-		if (!parse_uint(o->hash_shift, PIDHASH_SHIFT_LIMIT, &v))
-			return bad_option("hash_shift", o->hash_shift,
-					  "must be from 0 to 22");
-		c->kp.hash_shift = (int)v;
-	}
-	if (o->max_threads) {
-		if (!parse_uint(o->max_threads, 1000, &v) || !v)
-			return bad_option("max_threads", o->max_threads,
-					  "must be from 1 to 1000");
-		c->max_threads = (unsigned int)v;
-	}
-	if (o->timeout) {
-		if (!parse_uint(o->timeout, 31536000, &v))
-			return bad_option("timeout", o->timeout,
-					  "must be from 0 to 31536000 seconds");
-		c->timeout = (double)v;
+	pidfs_config_init(c, getuid(), getgid());
+	for (size_t i = 0; pidfs_option_names[i]; i++) {
+		if (!values[i])
+			continue;
+		if (pidfs_config_set(c, pidfs_option_names[i], values[i], why,
+				     sizeof(why))) {
+			fprintf(stderr, "pidfs: %s\n", why);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -242,7 +133,7 @@ int main(int argc, char *argv[])
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct fuse_cmdline_opts cmd = { 0 };
 	struct options o = { 0 };
-	struct config c;
+	struct pidfs_config c;
 	struct pidfs_kernel *k = NULL;
 	struct pidfs_fs *fs = NULL;
 	struct fuse_session *se = NULL;
@@ -297,7 +188,7 @@ int main(int argc, char *argv[])
 		.model = c.model,
 		.uid = c.kp.uid,
 		.gid = c.kp.gid,
-		.timeout = c.timeout,
+		.timeout = (double)c.timeout,
 	});
 	if (!fs) {
 		fprintf(stderr, "pidfs: out of memory\n");

@@ -42,6 +42,7 @@
 
 #ifdef PIDFS_TSAN
 char pidfs_rcu_tsan_gp;
+char pidfs_rcu_tsan_cb;
 #endif
 
 #define GOLDEN_RATIO_PRIME_64	0x9e37fffffffc0001ULL
@@ -170,6 +171,12 @@ static bool pidmap_fill(struct pid_namespace *ns, struct pidmap *map)
 	return map_page(map) != NULL;
 }
 
+/*
+ * Next-fit from last_pid + 1, wrapping to RESERVED_PIDS.  As in every
+ * kernel from 2.6.10 to 4.14, the last pass stops short of last_pid
+ * itself: with every other number in use, the number just handed out and
+ * freed again is not found, and the allocation fails.  pidfs keeps that.
+ */
 static int alloc_pidmap(struct pid_namespace *ns)
 {
 	int pid_max = __atomic_load_n(&ns->pid_max, __ATOMIC_RELAXED);
@@ -286,6 +293,7 @@ static void delayed_put_pid(struct rcu_head *rhp)
 	 */
 	lowmem_pin(kmem_cache_zone(kmem_cache_of(pid)), LOWMEM_PID);
 	put_pid(pid);
+	rcu_callback_exit();
 }
 
 void free_pid_ns(struct pid_namespace *ns, struct pid *pid)
@@ -571,6 +579,8 @@ int pid_ns_last_pid(const struct pid_namespace *ns)
 
 void pid_ns_set_last_pid(struct pid_namespace *ns, int last_pid)
 {
+	if (last_pid < 0 || last_pid >= PID_MAX_LIMIT)
+		last_pid = 0;
 	__atomic_store_n(&ns->last_pid, last_pid, __ATOMIC_RELAXED);
 }
 

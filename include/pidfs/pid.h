@@ -185,7 +185,9 @@ void put_pid(struct pid *pid);
 
 /*
  * Allocate a pid number and a struct pid, and hash it.  Returns NULL when
- * no number is free (or serials are exhausted) or the low-memory zone is.
+ * no number is found (or serials are exhausted) or the low-memory zone is
+ * full.  As in the kernel, a number is not found when the only free one is
+ * last_pid itself (see alloc_pidmap()).
  * The kernel's alloc_pid() took no namespace: it had one.
  * May be called from any thread, with no locks held.
  */

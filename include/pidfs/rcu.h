@@ -18,7 +18,8 @@
  * whatever a writer did before call_rcu(), happens before the callback
  * runs (see rcu_read_unlock, call_rcu and rcu_callback_enter below):
  * liburcu's grace-period machinery lives in an uninstrumented library.
- * Every RCU callback starts with rcu_callback_enter(its rcu_head).
+ * Every RCU callback starts with rcu_callback_enter(its rcu_head) and ends
+ * with rcu_callback_exit(), which rcu_barrier() waits for.
  *
  * Lists.  hlist with the kernel's names and semantics: writers serialise
  * with a lock of their own; readers walk under rcu_read_lock().
@@ -59,8 +60,17 @@ extern char pidfs_rcu_tsan_gp;
 		__tsan_acquire(&pidfs_rcu_tsan_gp);                           \
 		__tsan_acquire(head);                                         \
 	} while (0)
+#define rcu_callback_exit()	__tsan_release(&pidfs_rcu_tsan_cb)
+#undef rcu_barrier
+#define rcu_barrier()                                                         \
+	do {                                                                  \
+		urcu_bp_barrier();                                            \
+		__tsan_acquire(&pidfs_rcu_tsan_cb);                           \
+	} while (0)
+extern char pidfs_rcu_tsan_cb;
 #else
 #define rcu_callback_enter(head)	do { (void)(head); } while (0)
+#define rcu_callback_exit()		do { } while (0)
 #endif
 
 struct hlist_node {

@@ -121,7 +121,6 @@ struct task_info {
 struct pidfs_kernel_stats {
 	unsigned int nr_tasks;		/* live and zombie */
 	unsigned int nr_zombies;
-	unsigned int nr_threads_max;
 	uint64_t forks;			/* successful, ever */
 	uint64_t fork_failures;		/* ever */
 	uint64_t released;		/* tasks reaped, ever */

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Parsers of what users type: mount options and pid names.
+ *
+ * Strict on purpose: a typo in an option must stop the mount with a line
+ * naming the option, not start an experiment with a value nobody chose;
+ * and a pid name has exactly one spelling, as in proc, so that "01" and
+ * "1" are never two paths to one task.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "pidfs/lowmem.h"
+#include "pidfs/pid.h"
+
+const char *const pidfs_option_names[] = {
+	"pin", "lowmem", "task_size", "pid_max", "nproc", "hash_shift",
+	"max_threads", "timeout", NULL,
+};
+
+void pidfs_config_init(struct pidfs_config *c, uid_t uid, gid_t gid)
+{
+	memset(c, 0, sizeof(*c));
+	c->kp.hash_shift = -1;
+	c->kp.uid = uid;
+	c->kp.gid = gid;
+	c->model = PIDFS_PIN_PID;
+	c->max_threads = PIDFS_MAX_THREADS_DEFAULT;
+	c->timeout = PIDFS_TIMEOUT_DEFAULT;
+}
+
+bool pidfs_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		unsigned long d = (unsigned long)(*s - '0');
+
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > max / 10 || (v == max / 10 && d > max % 10))
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool pidfs_parse_size(const char *s, uint64_t *out)
+{
+	char digits[24];
+	unsigned long v;
+	size_t n;
+	int shift = 0;
+
+	if (!s)
+		return false;
+	n = strlen(s);
+	if (n && strchr("kKmMgG", s[n - 1])) {
+		shift = strchr("kK", s[n - 1]) ? 10 :
+			strchr("mM", s[n - 1]) ? 20 :
+						 30;
+		n--;
+	}
+	if (!n || n >= sizeof(digits))
+		return false;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if (!pidfs_parse_uint(digits, ULONG_MAX >> shift, &v))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+pid_t pidfs_parse_pid_name(const char *name)
+{
+	unsigned long v;
+
+	if (!name || name[0] == '0')
+		return -1;
+	if (!pidfs_parse_uint(name, PID_MAX_LIMIT - 1, &v))
+		return -1;
+	return (pid_t)v;
+}
+
+static int bad(char *why, size_t why_size, const char *key,
+	       const char *value, const char *what)
+{
+	snprintf(why, why_size, "bad option %s=%s: %s", key,
+		 value ? value : "", what);
+	return -EINVAL;
+}
+
+int pidfs_config_set(struct pidfs_config *c, const char *key,
+		     const char *value, char *why, size_t why_size)
+{
+	unsigned long v;
+	uint64_t size;
+	int m;
+
+	if (!strcmp(key, "pin")) {
+		m = value ? pidfs_pin_parse(value) : -1;
+		if (m < 0)
+			return bad(why, why_size, key, value,
+				   "must be pid, task or nr");
+		c->model = (enum pidfs_pin_model)m;
+	} else if (!strcmp(key, "lowmem")) {
+		if (!pidfs_parse_size(value, &size) ||
+		    size < LOWMEM_MIN_BUDGET || size > LOWMEM_MAX_BUDGET)
+			return bad(why, why_size, key, value,
+				   "must be a size from 64K to 64G");
+		c->kp.lowmem = size;
+	} else if (!strcmp(key, "task_size")) {
+		if (!pidfs_parse_size(value, &size) ||
+		    size < sizeof(struct task_struct) || size > TASK_SIZE_MAX)
+			return bad(why, why_size, key, value,
+				   "must be a size from 256 to 256K");
+		c->kp.task_size = (size_t)size;
+	} else if (!strcmp(key, "pid_max")) {
+		if (!pidfs_parse_uint(value, PID_MAX_LIMIT, &v) || !v)
+			return bad(why, why_size, key, value,
+				   "must be from 1 to 4194304");
+		c->kp.pid_max = (int)v;
+	} else if (!strcmp(key, "nproc")) {
+		if (!pidfs_parse_uint(value, UINT_MAX, &v))
+			return bad(why, why_size, key, value,
+				   "must be a number (0: no limit)");
+		c->kp.nproc = (unsigned int)v;
+	} else if (!strcmp(key, "hash_shift")) {
+		if (!pidfs_parse_uint(value, PIDHASH_SHIFT_LIMIT, &v))
+			return bad(why, why_size, key, value,
+				   "must be from 0 to 22");
+		c->kp.hash_shift = (int)v;
+	} else if (!strcmp(key, "max_threads")) {
+		if (!pidfs_parse_uint(value, PIDFS_MAX_THREADS_LIMIT, &v) ||
+		    !v)
+			return bad(why, why_size, key, value,
+				   "must be from 1 to 1000");
+		c->max_threads = (unsigned int)v;
+	} else if (!strcmp(key, "timeout")) {
+		if (!pidfs_parse_uint(value, PIDFS_TIMEOUT_LIMIT, &v))
+			return bad(why, why_size, key, value,
+				   "must be from 0 to 31536000 seconds");
+		c->timeout = (unsigned int)v;
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int pidfs_config_parse(struct pidfs_config *c, const char *opts, char *why,
+		       size_t why_size)
+{
+	char *copy = strdup(opts ? opts : ""), *item, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (item = strtok_r(copy, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (eq)
+			*eq = '\0';
+		err = pidfs_config_set(c, item, eq ? eq + 1 : NULL, why,
+				       why_size);
+		if (err == -ENOENT)
+			err = 0;
+	}
+	free(copy);
+	return err;
+}
