@@ -251,7 +251,8 @@ static inline struct pidfs_fs *fs_of(fuse_req_t req)
 }
 
 static const char *const opcode_names[NR_OPCODES] = {
-	[1] = "lookup", [2] = "forget", [3] = "getattr", [5] = "readlink",
+	[1] = "lookup", [2] = "forget", [3] = "getattr", [4] = "setattr",
+	[5] = "readlink",
 	[14] = "open", [15] = "read", [16] = "write", [17] = "statfs",
 	[18] = "release", [25] = "flush", [27] = "opendir", [28] = "readdir",
 	[29] = "releasedir", [42] = "batch_forget", [99 % NR_OPCODES] = NULL,
@@ -1260,6 +1261,79 @@ static void pidfs_opendir(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, ENOSYS);
 }
 
+/*
+ * The tree is the model's to change, through ctl: every other change is
+ * refused with EPERM, as procfs refuses unlink and chmod.  One exception:
+ * ctl may be truncated, since a shell's "> ctl" opens it with O_TRUNC.
+ */
+static void pidfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			  int to_set, struct fuse_file_info *fi)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	struct ctl_file *c;
+	struct stat st;
+
+	count(fs, 4);
+	if (!is_ctl_node(ino) || (to_set & ~(FUSE_SET_ATTR_SIZE |
+					     FUSE_SET_ATTR_ATIME_NOW |
+					     FUSE_SET_ATTR_MTIME_NOW |
+					     FUSE_SET_ATTR_ATIME |
+					     FUSE_SET_ATTR_MTIME)))
+		return (void)fuse_reply_err(req, EPERM);
+	if (fuse_req_ctx(req)->uid != fs->uid)
+		return (void)fuse_reply_err(req, EACCES);
+	pthread_mutex_lock(&fs->ctl_lock);
+	c = ctl_find(fs, ino);
+	if (c)
+		ctl_attr(fs, c, &st);
+	pthread_mutex_unlock(&fs->ctl_lock);
+	if (!c)
+		return (void)fuse_reply_err(req, ENOENT);
+	fuse_reply_attr(req, &st, 0);
+}
+
+static void pidfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+			mode_t mode, dev_t rdev)
+{
+	fuse_reply_err(req, EPERM);
+}
+
+static void pidfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+			mode_t mode)
+{
+	fuse_reply_err(req, EPERM);
+}
+
+static void pidfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	fuse_reply_err(req, EPERM);
+}
+
+static void pidfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+			  const char *name)
+{
+	fuse_reply_err(req, EPERM);
+}
+
+static void pidfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+			 fuse_ino_t newparent, const char *newname,
+			 unsigned int flags)
+{
+	fuse_reply_err(req, EPERM);
+}
+
+static void pidfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		       const char *newname)
+{
+	fuse_reply_err(req, EPERM);
+}
+
+static void pidfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+			 mode_t mode, struct fuse_file_info *fi)
+{
+	fuse_reply_err(req, EPERM);
+}
+
 static void pidfs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct pidfs_fs *fs = fs_of(req);
@@ -1293,7 +1367,16 @@ const struct fuse_lowlevel_ops pidfs_fs_ops = {
 	.forget = pidfs_forget,
 	.forget_multi = pidfs_forget_multi,
 	.getattr = pidfs_getattr,
+	.setattr = pidfs_setattr,
 	.readlink = pidfs_readlink,
+	.mknod = pidfs_mknod,
+	.mkdir = pidfs_mkdir,
+	.unlink = pidfs_unlink,
+	.rmdir = pidfs_unlink,
+	.symlink = pidfs_symlink,
+	.rename = pidfs_rename,
+	.link = pidfs_link,
+	.create = pidfs_create,
 	.open = pidfs_open,
 	.read = pidfs_read,
 	.write = pidfs_write,
