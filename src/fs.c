@@ -974,7 +974,8 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 				continue;
 			if (!dir_add(d, pid_entries[i].name,
 				     pid_entries[i].mode,
-				     t->serial << ENTRY_BITS | (uint64_t)i,
+				     fs->pin->serial(pin) << ENTRY_BITS |
+					     (uint64_t)i,
 				     i + 2))
 				goto out;
 		}
@@ -988,10 +989,21 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 		n = pidfs_thread_ids(t, tids, n);
 	}
 	for (int i = 0; i < n && i >= 0; i++) {
+		uint64_t serial = (uint64_t)tids[i];
+
 		if (off >= PID_OFFSET + tids[i] + 1)
 			continue;
+		if (fs->model != PIDFS_PIN_NR) {
+			/* st_ino derives from the serial, as lookup's does */
+			struct pid *pid;
+
+			rcu_read_lock();
+			pid = find_pid_ns(tids[i], pidfs_kernel_ns(fs->k));
+			serial = pid ? pid_serial(pid) : 0;
+			rcu_read_unlock();
+		}
 		snprintf(name, sizeof(name), "%d", tids[i]);
-		if (!dir_add(d, name, S_IFDIR, (uint64_t)tids[i] << ENTRY_BITS,
+		if (!dir_add(d, name, S_IFDIR, serial << ENTRY_BITS | T_DIR,
 			     PID_OFFSET + tids[i] + 1))
 			break;
 	}

@@ -67,7 +67,6 @@ struct pidfs_kernel {
 struct evbatch {
 	struct pidfs_event_rec *v;
 	size_t n, cap;
-	bool lost;
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -115,10 +114,13 @@ static void ev_add(struct pidfs_kernel *k, struct evbatch *b,
 		size_t cap = b->cap ? 2 * b->cap : 8;
 		struct pidfs_event_rec *v = realloc(b->v, cap * sizeof(*v));
 
-		if (!v) {
-			b->lost = true;
+		/*
+		 * Out of memory for the record: the file system misses this
+		 * event and may serve stale cached data about @t until its
+		 * timeout.  Nothing in the model itself is lost.
+		 */
+		if (!v)
 			return;
-		}
 		b->v = v;
 		b->cap = cap;
 	}
