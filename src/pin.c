@@ -103,14 +103,41 @@ static pidfs_pin_t task_of_event(const struct pidfs_event_rec *ev, int leader)
 
 /* ---- nr: a bare number ------------------------------------------------- */
 
+/*
+ * The pin is the number; what the inode keeps to resolve it is nothing
+ * more.  The kernel, though, must see a new inode for each task that
+ * comes to have the number (a dead task's inode is deleted, and a deleted
+ * directory cannot come back to life), so the pin word also carries the
+ * low bits of the serial of the pid it was looked up through.  Resolution
+ * ignores them: that is the model.
+ */
+#define NR_SERIAL_BITS	36
+
+static pidfs_pin_t nr_pin(pid_t nr, const struct pid *pid)
+{
+	uint64_t serial = pid ? pid_serial(pid) : 0;
+
+	return (pidfs_pin_t)((serial & ((UINT64_C(1) << NR_SERIAL_BITS) - 1))
+				     << PID_NR_BITS |
+			     (uint64_t)nr);
+}
+
+static pid_t nr_of(pidfs_pin_t pin)
+{
+	return (pid_t)(pin & PID_NR_MASK);
+}
+
 static pidfs_pin_t nr_lookup(struct pidfs_kernel *k, pid_t nr)
 {
-	struct task_struct *t = pidfs_get_task(k, nr);
+	pidfs_pin_t pin = 0;
+	struct pid *pid;
 
-	if (!t)
-		return 0;
-	put_task_struct(t);
-	return (pidfs_pin_t)nr;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, pidfs_kernel_ns(k));
+	if (pid && pid_task(pid, PIDTYPE_PID))
+		pin = nr_pin(nr, pid);
+	rcu_read_unlock();
+	return pin;
 }
 
 static void nr_get(pidfs_pin_t pin)
@@ -125,17 +152,18 @@ static void nr_put(pidfs_pin_t pin, uint64_t n)
 static struct task_struct *nr_pin_task(struct pidfs_kernel *k,
 				       pidfs_pin_t pin)
 {
-	return pidfs_get_task(k, (pid_t)pin);
+	return pidfs_get_task(k, nr_of(pin));
 }
 
+/* Inode numbers of the nr model are the number: reused with it. */
 static uint64_t nr_pin_serial(pidfs_pin_t pin)
 {
-	return (uint64_t)pin;
+	return (uint64_t)nr_of(pin);
 }
 
 static pidfs_pin_t nr_of_event(const struct pidfs_event_rec *ev, int leader)
 {
-	return (pidfs_pin_t)(leader ? ev->tgid : ev->nr);
+	return leader ? nr_pin(ev->tgid, ev->tgid_pid) : nr_pin(ev->nr, ev->pid);
 }
 
 static const struct pidfs_pin_ops pin_models[] = {
