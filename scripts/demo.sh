@@ -1,41 +1,64 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Show the problem the pidhash patch solved, on this machine.
+# Reproduce the two problems the pidhash patch solved, on this machine.
 #
-#   scripts/demo.sh [--small] [--out DIR]
+#   scripts/demo.sh [--small] [--out DIR] [--builddir DIR]
 #
-#   --small    a quick run (1000 tasks instead of 100000)
-#   --out DIR  also write each step's output into DIR
+#   --small         a scaled-down run (10 holders x 200 fds, 8 MiB of low
+#                   memory) for CI and quick looks; a few seconds
+#   --out DIR       where the results go (default: BUILDDIR/demo)
+#   --builddir DIR  use the programs already built in DIR: install and
+#                   build nothing (what `make check` does)
 #
 # Installs what is missing and builds as scripts/test.sh does (in build/,
-# or BUILDDIR; a build directory already configured is kept as it is),
-# then runs examples/pinmem: pin N dead tasks through struct pid
-# references, then through task_struct references, and compare the low
-# memory each pins.
+# or BUILDDIR; a build directory already configured is kept as it is).
+# Then mounts three pidfs instances in temporary directories, one per
+# model of what an open /proc file holds (pin=task: the task_struct, as
+# before the patch; pin=pid: the struct pid, as after it; pin=nr: a bare
+# number), with the commit message's parameters: low memory 896 MiB (the
+# low memory of a 32-bit x86 machine with 1 GiB of RAM), task_struct 10
+# KiB with its kernel stack, and a hostile user with 100 processes of
+# 1000 open files each.  Against each it runs examples/exhaust (pin dead
+# tasks with open files until something gives) and examples/wraparound
+# (read an open file of a dead process whose number has been reused),
+# then prints one comparison table.  Everything is unmounted at the end,
+# on failure and on Ctrl-C.
+#
+# In DIR: exhaust-MODEL.csv (samples: fds held, low memory used, ...),
+# exhaust-MODEL.sum and wraparound-MODEL.sum (key=value), *.txt (each
+# program's output), daemon-MODEL.log, table.md (the table, as Markdown)
+# and exhaust.png (low memory used against fds held; needs gnuplot).
+#
+# The full run takes a few minutes on a 2-core VM.  The pid space is the
+# 2006 default of 32768, so the attack's 99,200 forks wrap it three times.
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-	sed -n '4,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '4,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 small=no
 out=
+builddir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--small)
 		small=yes
 		;;
-	--out)
+	--out | --builddir)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
-		out=$2
+		[ "$1" = --out ] && out=$2 || builddir=$2
 		shift
 		;;
 	--out=*)
 		out=${1#--out=}
+		;;
+	--builddir=*)
+		builddir=${1#--builddir=}
 		;;
 	-h | --help)
 		usage
@@ -50,28 +73,305 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-if [ -n "$out" ]; then
-	mkdir -p "$out"
-	out=$(cd "$out" && pwd)
+if [ -n "$builddir" ]; then
+	PIDFS_BUILDDIR=$(cd "$builddir" && pwd)
+else
+	pidfs_build_as_is
 fi
+B=$PIDFS_BUILDDIR
+for p in src/pidfs examples/exhaust examples/wraparound; do
+	[ -x "$B/$p" ] || pidfs_die "$B/$p is not built"
+done
 
-pidfs_build_as_is
+out=${out:-$B/demo}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
-# Run one step, printing its output and keeping a copy in $out/NAME.txt.
-step() {
-	local name=$1
+models=(task pid nr)
+if [ $small = yes ]; then
+	# 8 MiB holds 819 task_structs of 10 KiB: fewer than the 10 x 192
+	# fds the holders want, so the task model runs out; 1920 struct
+	# pids take 135 KiB.
+	holders=10 fds=200 lowmem=8M pid_max=4096 ms=10
+else
+	holders=100 fds=1000 lowmem=896M pid_max=32768 ms=100
+fi
+task_size=10K
+opts="lowmem=$lowmem,task_size=$task_size,pid_max=$pid_max"
 
-	shift
-	echo
-	echo "### $name: $*"
-	if [ -n "$out" ]; then
-		"$@" | tee "$out/$name.txt"
-	else
-		"$@"
+# ---- mounts, and their cleanup whatever happens ------------------------
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pidfs-demo.XXXXXX")
+declare -A daemon=()
+
+cleanup() {
+	local m
+
+	for m in "${models[@]}"; do
+		if mountpoint -q "$tmp/$m" 2>/dev/null; then
+			fusermount3 -u "$tmp/$m" 2>/dev/null ||
+				fusermount3 -uz "$tmp/$m" 2>/dev/null || true
+		fi
+		if [ -n "${daemon[$m]:-}" ]; then
+			kill "${daemon[$m]}" 2>/dev/null || true
+			wait "${daemon[$m]}" 2>/dev/null || true
+		fi
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mount_model() {
+	local m=$1 i
+
+	mkdir -p "$tmp/$m"
+	"$B/src/pidfs" -f -o "pin=$m,$opts" "$tmp/$m" \
+		2>"$out/daemon-$m.log" &
+	daemon[$m]=$!
+	for ((i = 0; i < 200; i++)); do
+		mountpoint -q "$tmp/$m" && return 0
+		kill -0 "${daemon[$m]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$out/daemon-$m.log" >&2
+	pidfs_die "pidfs -o pin=$m did not mount"
+}
+
+# Unmount and insist on the daemon's clean books.
+umount_model() {
+	local m=$1 rc=0
+
+	fusermount3 -u "$tmp/$m" || pidfs_die "fusermount3 -u $tmp/$m"
+	wait "${daemon[$m]}" || rc=$?
+	daemon[$m]=
+	if [ $rc -ne 0 ] ||
+	   ! grep -q "nothing leaked" "$out/daemon-$m.log"; then
+		cat "$out/daemon-$m.log" >&2
+		pidfs_die "pidfs -o pin=$m exited with $rc"
 	fi
 }
 
-pinmem_args=()
-[ $small = yes ] && pinmem_args=(-n 1000)
+# Run a program, showing its output and keeping a copy in $out/NAME.txt.
+run() {
+	local name=$1
 
-step pinmem "$PIDFS_BUILDDIR/examples/pinmem" "${pinmem_args[@]}"
+	shift
+	"$@" | tee "$out/$name.txt"
+	return "${PIPESTATUS[0]}"
+}
+
+# ---- the runs ---------------------------------------------------------
+
+declare -A steps=()
+started=$SECONDS
+echo "pidfs demo: $holders holders x $fds fds; lowmem=$lowmem" \
+	"task_size=$task_size pid_max=$pid_max; results in $out"
+for m in "${models[@]}"; do
+	mount_model "$m"
+done
+for m in "${models[@]}"; do
+	echo
+	echo "### pin=$m"
+	t=$SECONDS
+	run "exhaust-$m" "$B/examples/exhaust" -p "$holders" -f "$fds" \
+		-i "$ms" -D "${daemon[$m]}" -m "$m" -c "$out/exhaust-$m.csv" \
+		-s "$out/exhaust-$m.sum" "$tmp/$m" ||
+		pidfs_die "exhaust failed on pin=$m"
+	steps[$m]=$((SECONDS - t))
+	t=$SECONDS
+	run "wraparound-$m" "$B/examples/wraparound" -m "$m" \
+		-s "$out/wraparound-$m.sum" "$tmp/$m" ||
+		pidfs_die "wraparound failed on pin=$m"
+	steps[$m]="${steps[$m]} + $((SECONDS - t))"
+	umount_model "$m"
+done
+elapsed=$((SECONDS - started))
+
+# ---- the table --------------------------------------------------------
+
+declare -A v=()
+for m in "${models[@]}"; do
+	for f in exhaust wraparound; do
+		while IFS='=' read -r k val; do
+			v[$m.$f.$k]=$val
+		done <"$out/$f-$m.sum"
+	done
+done
+
+# awk does the arithmetic: bash has no floating point.
+calc() {
+	awk "BEGIN { printf \"$1\", $2 }"
+}
+
+holds() {
+	awk "BEGIN { exit !($1) }"
+}
+
+# One row of the table: tab-separated cells; markdown() lays them out.
+row() {
+	local IFS=$'\t'
+
+	printf '%s\n' "$*"
+}
+
+# A Markdown table whose columns line up in a terminal too: the first
+# column left-aligned, the others right-aligned.
+markdown() {
+	awk -F '\t' '
+	{ for (i = 1; i <= NF; i++) {
+		cell[NR, i] = $i
+		if (length($i) > w[i]) w[i] = length($i)
+	  }
+	  if (NF > nf) nf = NF
+	}
+	END {
+		for (r = 1; r <= NR; r++) {
+			line = "|"
+			for (i = 1; i <= nf; i++) {
+				c = cell[r, i]
+				if (r == 2) {
+					c = ""
+					for (k = 1; k < w[i]; k++) c = c "-"
+					c = c (i == 1 ? "-" : ":")
+				} else if (i == 1) {
+					c = sprintf("%-" w[i] "s", c)
+				} else {
+					c = sprintf("%" w[i] "s", c)
+				}
+				line = line " " c " |"
+			}
+			print line
+		}
+	}'
+}
+
+# The value of KEY in the summary of program P (exhaust, wraparound) for
+# model M: get M P KEY.
+get() {
+	echo "${v[$1.$2.$3]}"
+}
+
+# One cell: what the row WHAT says of model M.
+cell() {
+	local m=$1 what=$2
+	local e="get $m exhaust" w="get $m wraparound"
+
+	case $what in
+	fds) echo "$($e fds_held) of $($e fds_target)" ;;
+	full) echo "$($e holders_full) of $($e holders)" ;;
+	forkfail)
+		if [ "$($e fork_failures)" -gt 0 ]; then
+			echo "$($e fork_failures) ($($e fork_errno))"
+		else
+			echo 0
+		fi
+		;;
+	lowmem)
+		calc "%.1f MiB of %.0f" "$($e lowmem_used_bytes) / 1048576, \
+			$($e lowmem_total_bytes) / 1048576"
+		;;
+	rss)
+		calc "%.1f -> %.1f MiB" "$($e rss_start_kb) / 1024, \
+			$($e rss_peak_kb) / 1024"
+		;;
+	rssratio)
+		# Below 1 MiB the daemon's own buffers and thread stacks,
+		# not the model, decide the RSS.
+		if [ "$($e lowmem_growth_bytes)" -gt 1048576 ]; then
+			calc "%.1f / %.1f MiB = %.3f" \
+				"$($e rss_growth_bytes) / 1048576, \
+				$($e lowmem_growth_bytes) / 1048576, \
+				$($e rss_over_lowmem)"
+		else
+			echo "n/a (< 1 MiB)"
+		fi
+		;;
+	after)
+		echo "$($e pinned_tasks_after) tasks," \
+			"$($e pinned_pids_after) pids ($($e release_seconds) s)"
+		;;
+	wrapread)
+		if [ "$($w old_fd_read)" = read ]; then
+			echo "Name: $($w old_fd_name)"
+		else
+			$w old_fd_read
+		fi
+		;;
+	verdict)
+		case $($w verdict) in
+		safe) echo "safe" ;;
+		costly)
+			echo "safe but costly" \
+				"($($w bytes_charged_while_open) B charged)"
+			;;
+		wrong) echo "wrong task" ;;
+		*) $w verdict ;;
+		esac
+		;;
+	*_per_fd) calc "%.0f" "$($e "$what")" ;;
+	steps) echo "${steps[$m]}" ;;
+	*) $e "$what" ;;
+	esac
+}
+
+table() {
+	local m what label
+	local -a cells
+
+	row "" "${models[@]/#/pin=}"
+	row "-" "${models[@]}"
+	while IFS='|' read -r what label; do
+		cells=()
+		for m in "${models[@]}"; do
+			cells+=("$(cell "$m" "$what")")
+		done
+		row "$label" "${cells[@]}"
+	done <<-'EOF'
+	fds|fds held
+	full|holders that filled their fd limit
+	forkfail|fork failures
+	oom_events|OOM events
+	pinned_tasks|dead task_structs pinned
+	pinned_pids|dead struct pids pinned
+	lowmem|low memory used
+	model_bytes_per_fd|model bytes pinned per held fd
+	host_bytes_per_fd|host kernel bytes (Slab) per held fd
+	rss|daemon RSS, start -> all fds held
+	rssratio|daemon RSS growth / low memory growth
+	fill_seconds|seconds to fill
+	after|pinned after closing every fd
+	wrapread|wrap-around: the old fd reads
+	verdict|wrap-around verdict
+	steps|seconds, exhaust + wraparound
+	EOF
+}
+
+table | markdown | tee "$out/table.md"
+{
+	echo
+	task_b=$(get task exhaust model_bytes_per_fd)
+	pid_b=$(get pid exhaust model_bytes_per_fd)
+	if holds "$pid_b > 0"; then
+		echo "Bytes pinned per held fd, task model / pid model:" \
+			"$(calc "%.1f" "$task_b / $pid_b")."
+	fi
+	echo "$(nproc) CPUs, $(uname -sr); whole run $elapsed s."
+} | tee -a "$out/table.md"
+
+# ---- the plot ---------------------------------------------------------
+
+if command -v gnuplot >/dev/null; then
+	budget=$(calc "%.1f" "$(get pid exhaust lowmem_total_bytes) / 1048576")
+	task_fds=0
+	[ "$(get task exhaust fork_failures)" -gt 0 ] &&
+		task_fds=$(get task exhaust fds_held)
+	gnuplot -e "dir='$out'; budget=$budget; holders=$holders" \
+		-e "fds=$fds; task_fds=$task_fds" \
+		"$PIDFS_SRCDIR/scripts/plot.gnuplot" ||
+		pidfs_die "gnuplot failed"
+	echo "plot: $out/exhaust.png"
+else
+	pidfs_say "gnuplot not found: no plot (apt-get install gnuplot-nox)"
+fi
