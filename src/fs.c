@@ -336,10 +336,9 @@ static void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns)
 	st->st_ctim = st->st_atim = st->st_mtim;
 }
 
-/* Render task entry @e of the task @pin names, into @buf. */
-static int task_render(struct pidfs_fs *fs, pidfs_pin_t pin,
-		       enum pid_entry_id e, struct task_info *ti, char *buf,
-		       size_t size, size_t *len)
+/* What the task @pin names shows now; -ESRCH when it is gone. */
+static int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin,
+			struct task_info *ti)
 {
 	struct task_struct *t = fs->pin->task(fs->k, pin);
 	int err;
@@ -348,6 +347,16 @@ static int task_render(struct pidfs_fs *fs, pidfs_pin_t pin,
 		return -ESRCH;
 	err = pidfs_task_info(t, ti);
 	put_task_struct(t);
+	return err;
+}
+
+/* Render task entry @e of the task @pin names, into @buf. */
+static int task_render(struct pidfs_fs *fs, pidfs_pin_t pin,
+		       enum pid_entry_id e, struct task_info *ti, char *buf,
+		       size_t size, size_t *len)
+{
+	int err = task_info_of(fs, pin, ti);
+
 	if (err)
 		return err;
 	*len = 0;
@@ -364,21 +373,29 @@ static int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
 	pidfs_pin_t pin = node_pin(ino);
 	enum pid_entry_id e = node_entry(ino);
 	struct task_info ti;
-	char buf[RENDER_MAX];
-	size_t len;
 	int err;
 
 	if (e >= NR_PID_ENTRIES)
 		return -ENOENT;
-	err = task_render(fs, pin, e, &ti, buf, sizeof(buf), &len);
+	err = task_info_of(fs, pin, &ti);
 	if (err)
 		return err;
 	attr_init(fs, st, pid_entries[e].mode,
 		  fs->pin->serial(pin) << ENTRY_BITS | e);
 	st->st_uid = ti.uid;
 	st->st_gid = ti.gid;
-	if (S_ISREG(st->st_mode))
-		st->st_size = (off_t)len;
+	/*
+	 * The exact length, since tools trust it (tail seeks to it).  The
+	 * price: a read that passed its size check just before an event
+	 * invalidated the file may get the new content cut to the old
+	 * length (doc/caching.md, "Races").
+	 */
+	if (S_ISREG(st->st_mode)) {
+		char buf[RENDER_MAX];
+		size_t len = pid_entries[e].show(buf, sizeof(buf), &ti);
+
+		st->st_size = (off_t)(len < sizeof(buf) ? len : sizeof(buf) - 1);
+	}
 	attr_time_ns(st, pidfs_kernel_boot_time(fs->k), ti.start_time);
 	return 0;
 }
@@ -1022,18 +1039,20 @@ static void readdir_visitor(struct dirbuf *d, fuse_ino_t ino, off_t off)
 		return;
 	if (off < 2 && !dir_add(d, "..", S_IFDIR, 0, 2))
 		return;
+	/* glibc hides entries of inode 0: number them as their nodes. */
 	if (dir == E_TASK) {
 		snprintf(name, sizeof(name), "%d", visitor_nr(ino));
 		if (off < 3)
-			dir_add(d, name, S_IFDIR, 0, 3);
+			dir_add(d, name, S_IFDIR,
+				visitor_node(visitor_nr(ino), T_DIR), 3);
 		return;
 	}
 	for (int i = 0; i < NR_PID_ENTRIES; i++) {
 		if (pid_entries[i].parent != dir || i == (int)dir ||
 		    off >= i + 2)
 			continue;
-		if (!dir_add(d, pid_entries[i].name, pid_entries[i].mode, 0,
-			     i + 2))
+		if (!dir_add(d, pid_entries[i].name, pid_entries[i].mode,
+			     visitor_node(visitor_nr(ino), i), i + 2))
 			return;
 	}
 }
@@ -1136,15 +1155,16 @@ static void on_event(void *arg, const struct pidfs_event_rec *ev)
 		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
 		break;
 	case PIDFS_EV_RELEASE:
-		for (int e = NR_PID_ENTRIES; e-- > 0;) {
-			const struct pid_entry *pe = &pid_entries[e];
-
-			if (pe->name)
-				job_delete(j, task_node(pin, pe->parent),
-					   pe->name, 0, task_node(pin, e));
-		}
+		/* task/<tid>/ and its files, under the leader's task/ */
+		for (int e = T_COMM; e > T_DIR; e--)
+			job_delete(j, task_node(pin, T_DIR), pid_entries[e].name,
+				   0, task_node(pin, e));
 		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
 			   task_node(pin, T_DIR));
+		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
+		for (int e = E_TASK; e > E_DIR; e--)
+			job_delete(j, task_node(pin, E_DIR), pid_entries[e].name,
+				   0, task_node(pin, e));
 		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
 		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
 		/* and every cached inode of the task: */

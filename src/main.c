@@ -3,8 +3,8 @@
  * pidfs(8): mount a /proc-like tree over a simulated kernel pid hash.
  *
  * Options, set-up, the session loop, signals and a clean unmount.  The
- * option table, the --help text and doc/pidfs.8 list the same options;
- * tests/test-options.sh checks that they do.
+ * option table (src/parse.c), the --help text and doc/pidfs.8 list the
+ * same options; tests/integration/test-options-doc.sh checks that they do.
  *
  * Exit status: 0 after a clean unmount with every pin released; 1 for a
  * usage error or a failure to mount; 2 when the books did not balance at
@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,7 +235,10 @@ int main(int argc, char *argv[])
 		ret = fuse_session_loop_mt(se, lc);
 		fuse_loop_cfg_destroy(lc);
 	}
-	ret = ret ? 1 : 0;
+	/* The loop returns the signal that ended it: that is a clean exit. */
+	ret = (ret == 0 || ret == SIGINT || ret == SIGTERM || ret == SIGHUP) ?
+		      0 :
+		      1;
 
 out_unmount:
 	fuse_session_unmount(se);
