@@ -48,6 +48,7 @@ enum ctl_arg {
 	ARG_PGID,	/* 0 .. PID_MAX_LIMIT - 1, into pgid */
 	ARG_CODE,	/* 0 .. 255, into code */
 	ARG_COUNT,	/* 1 .. PIDFS_CTL_SPAWN_MAX, into n */
+	ARG_NTH,	/* 0 .. 2^32 - 1, into n */
 	ARG_UID,	/* 0 .. 2^32 - 2, into uid */
 	ARG_GID,	/* 0 .. 2^32 - 2, into gid */
 	ARG_COMM,	/* into comm */
@@ -65,6 +66,7 @@ static const struct {
 	[ARG_PGID] = { 0, PID_MAX_LIMIT - 1 },
 	[ARG_CODE] = { 0, 255 },
 	[ARG_COUNT] = { 1, PIDFS_CTL_SPAWN_MAX },
+	[ARG_NTH] = { 0, UINT32_MAX },
 	[ARG_UID] = { 0, UINT32_MAX - 1 },
 	[ARG_GID] = { 0, UINT32_MAX - 1 },
 };
@@ -105,6 +107,8 @@ static const struct ctl_syntax ctl_syntax[PIDFS_CTL_NR_OPS] = {
 	[PIDFS_CTL_SETUID] = { "setuid", "setuid PID UID [GID]", 2,
 			       { { "PID", ARG_PID }, { "UID", ARG_UID },
 				 { "GID", ARG_GID } } },
+	[PIDFS_CTL_FAILNTH] = { "failnth", "failnth N", 1,
+				{ { "N", ARG_NTH } } },
 };
 /* clang-format on */
 
@@ -301,6 +305,7 @@ static int ctl_parse_arg(struct pidfs_ctl_cmd *cmd,
 		cmd->code = (int)v;
 		break;
 	case ARG_COUNT:
+	case ARG_NTH:
 		cmd->n = v;
 		break;
 	case ARG_UID:
@@ -526,6 +531,9 @@ static int ctl_run(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 		return pidfs_spawn(k, cmd->n, cmd->pid, out);
 	case PIDFS_CTL_SETUID:
 		return ctl_setuid(ctl, cmd);
+	case PIDFS_CTL_FAILNTH:
+		lowmem_fail_nth(pidfs_kernel_lowmem(k), cmd->n);
+		return 0;
 	case PIDFS_CTL_NR_OPS:
 		break;
 	}

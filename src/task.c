@@ -932,6 +932,12 @@ void pidfs_kernel_release_all(struct pidfs_kernel *k)
 	struct task_struct *t, *tmp;
 
 	pthread_rwlock_wrlock(&k->tasklist_lock);
+	/*
+	 * Parents go before their children here, and each release lets a
+	 * grace period free the task: hold one off until every link to a
+	 * released parent is gone.
+	 */
+	rcu_read_lock();
 	cds_list_for_each_entry_safe(t, tmp, &k->tasks, tasks) {
 		if (!t->exit_state) {
 			t->exit_state = EXIT_ZOMBIE;
@@ -943,6 +949,7 @@ void pidfs_kernel_release_all(struct pidfs_kernel *k)
 			release_task(k, &b, t);
 	cds_list_for_each_entry_safe(t, tmp, &k->tasks, tasks)
 		release_task(k, &b, t);
+	rcu_read_unlock();
 	pthread_rwlock_unlock(&k->tasklist_lock);
 	ev_flush(k, &b);
 

@@ -368,6 +368,10 @@ static const struct parse_case {
 	  .uid = 4294967294u, .gid = 4294967294u, .has_gid = true, .comm = "" },
 	{ "setuid 5 1000 0", 0, PIDFS_CTL_SETUID, .pid = 5, .uid = 1000,
 	  .has_gid = true, .comm = "" },
+	{ "failnth 0", 0, PIDFS_CTL_FAILNTH, .comm = "" },
+	{ "failnth 3\n", 0, PIDFS_CTL_FAILNTH, .n = 3, .comm = "" },
+	{ "failnth 4294967295", 0, PIDFS_CTL_FAILNTH, .n = 4294967295u,
+	  .comm = "" },
 };
 /* clang-format on */
 
@@ -452,8 +456,8 @@ END_TEST
 START_TEST(test_op_names)
 {
 	static const char *const names[PIDFS_CTL_NR_OPS] = {
-		"fork", "thread", "exit",  "reap",  "kill",
-		"setpgid", "setsid", "exec", "spawn", "setuid",
+		"fork", "thread", "exit", "reap", "kill", "setpgid",
+		"setsid", "exec", "spawn", "setuid", "failnth",
 	};
 	static struct pidfs_ctl_cmd cmd;
 
@@ -495,6 +499,7 @@ END_TEST
 #define R_ID		"is not a decimal in 0..4294967294\n"
 #define R_CODE		"is not a decimal in 0..255\n"
 #define R_N		"is not a decimal in 1..100000\n"
+#define R_NTH		"is not a decimal in 0..4294967295\n"
 #define R_COMM		"is not 1..15 printable characters\n"
 #define E_SYN		"error: syntax: "
 
@@ -594,6 +599,11 @@ static const struct syntax_case {
 	{ "setuid 2 4294967296", 0, E_SYN "setuid: UID \"4294967296\" " R_ID },
 	{ "setuid 2 0 4294967295", 0,
 	  E_SYN "setuid: GID \"4294967295\" " R_ID },
+	{ "failnth", 0, E_SYN "failnth: missing N" U("failnth N") },
+	{ "failnth 1 2", 0,
+	  E_SYN "failnth: too many arguments" U("failnth N") },
+	{ "failnth -1", 0, E_SYN "failnth: N \"-1\" " R_NTH },
+	{ "failnth 4294967296", 0, E_SYN "failnth: N \"4294967296\" " R_NTH },
 	{ "setuid 2 -0", 0, E_SYN "setuid: UID \"-0\" " R_ID },
 	/* names */
 	{ "fork 1 0123456789abcdef", 0,
@@ -1004,6 +1014,34 @@ START_TEST(test_fork_enomem)
 }
 END_TEST
 
+/*
+ * failnth arms the zone's fault injection for the commands that follow,
+ * allocates nothing itself (arming it twice fails the same allocation),
+ * and 0 disarms it.
+ */
+START_TEST(test_failnth)
+{
+	run_ok("failnth 1", "");
+	run_ok("failnth 1", "");
+	run_fails_clean("fork", -EAGAIN, "error: fork: out of low memory\n");
+	run_ok("fork", "2\n");
+
+	run_ok("failnth 2", "");
+	run_fails_clean("fork", -ENOMEM, "error: fork: out of low memory\n");
+	run_ok("fork", "3\n");
+
+	run_ok("failnth 1", "");
+	run_ok("failnth 0", "");
+	run_ok("spawn 2", "4\n5\n");
+
+	/* armed beyond what a command allocates: still armed after it */
+	run_ok("failnth 3", "");
+	run_ok("fork", "6\n");
+	run_fails_clean("fork", -EAGAIN, "error: fork: out of low memory\n");
+	run_ok("failnth 0", "");
+}
+END_TEST
+
 /* A spawn that fails at its fourth child leaves no child behind. */
 START_TEST(test_spawn_enomem)
 {
@@ -1214,6 +1252,7 @@ Suite *ctl_suite(void)
 	tcase_add_loop_test(tc, test_task_error, 0,
 			    (int)ARRAY_SIZE(fail_cases));
 	tcase_add_test(tc, test_fork_enomem);
+	tcase_add_test(tc, test_failnth);
 	tcase_add_test(tc, test_spawn_enomem);
 	suite_add_tcase(s, tc);
 

@@ -22,10 +22,18 @@
  *   exec PID COMM [ARG...]   (empty)         argv is COMM then the ARGs
  *   spawn N [PPID]           one pid a line  N children, all or nothing
  *   setuid PID UID [GID]     (empty)         pidfs's own, see below
+ *   failnth N                (empty)         pidfs's own, see below
  *
  * setuid is not in Linux's /proc vocabulary; it exists so that the per-uid
  * process limit (-o nproc) can be exercised: it changes the owner of
  * PID's thread group.  GID omitted keeps the group's current gid.
+ *
+ * failnth is a debugging command, for tests that drive a mounted pidfs:
+ * the Nth allocation from the low-memory zone from now on fails, whatever
+ * asks for it (lowmem_fail_nth()); 0 disarms it.  A test arms it, runs
+ * one command and disarms it, for N = 1, 2, 3, ... until the command
+ * succeeds, so that every allocation site of that command fails once.
+ * failnth itself allocates nothing from the zone and always succeeds.
  *
  * Syntax.  One line of at most PIDFS_CTL_LINE_MAX bytes, counting one
  * optional trailing newline; no other newline and no NUL byte.  Tokens are
@@ -36,7 +44,8 @@
  *   PID, TGID        1 .. PID_MAX_LIMIT - 1
  *   PPID, PGID       0 .. PID_MAX_LIMIT - 1 (0: init, resp. PID itself)
  *   CODE             0 .. 255
- *   N                1 .. PIDFS_CTL_SPAWN_MAX
+ *   N                1 .. PIDFS_CTL_SPAWN_MAX (spawn); 0 .. 2^32 - 1
+ *                    (failnth)
  *   UID, GID         0 .. 4294967294 ((uid_t)-1 means "unchanged" to
  *                    setresuid(2), so it is no owner)
  *
@@ -105,6 +114,7 @@ enum pidfs_ctl_op {
 	PIDFS_CTL_EXEC,
 	PIDFS_CTL_SPAWN,
 	PIDFS_CTL_SETUID,
+	PIDFS_CTL_FAILNTH,
 	PIDFS_CTL_NR_OPS,
 };
 
@@ -119,7 +129,7 @@ struct pidfs_ctl_cmd {
 	pid_t pid;
 	pid_t pgid;			/* setpgid; 0 means pid */
 	int code;			/* exit, kill */
-	unsigned int n;			/* spawn */
+	unsigned int n;			/* spawn, failnth */
 	uid_t uid;			/* setuid */
 	gid_t gid;			/* setuid, when has_gid */
 	bool has_gid;
