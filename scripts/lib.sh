@@ -26,6 +26,8 @@ PIDFS_PACKAGES=(
 	psmisc
 	valgrind
 	gnuplot-nox
+	clang
+	libclang-rt-dev
 )
 
 pidfs_say() {

@@ -199,10 +199,18 @@ struct inval {
 	char name[16];			/* INVAL_DELETE: the entry's name */
 };
 
+/* A task released by the job's command. */
+struct released {
+	pid_t tgid, nr;
+	pidfs_pin_t pin;
+};
+
 /* Invalidations to do, then a ctl write to answer (if @req). */
 struct inval_job {
 	struct inval *v;
 	size_t n, cap;
+	struct released *rel;
+	size_t nr_rel, rel_cap;
 	fuse_req_t req;
 	int err;			/* positive errno, or 0 */
 	size_t written;
@@ -1129,6 +1137,70 @@ static void job_delete(struct inval_job *j, fuse_ino_t parent,
 		snprintf(v->name, sizeof(v->name), "%d", nr);
 }
 
+static void job_released(struct inval_job *j,
+			 const struct pidfs_event_rec *ev, pidfs_pin_t pin)
+{
+	if (j->nr_rel == j->rel_cap) {
+		size_t cap = j->rel_cap ? 2 * j->rel_cap : 8;
+		struct released *v = realloc(j->rel, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		j->rel = v;
+		j->rel_cap = cap;
+	}
+	j->rel[j->nr_rel++] = (struct released){ ev->tgid, ev->nr, pin };
+}
+
+/*
+ * A thread is listed under /<tid>/task/ of every thread of its group
+ * (Linux resolves /<tid> for any thread), and the kernel keeps its
+ * directory under whichever it was last looked up through.  So once the
+ * command is done, delete each released thread under every thread of
+ * its group: those released with it, and those still alive.
+ */
+static void job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
+{
+	for (size_t a = 0; a < j->nr_rel; a++) {
+		struct released *r = &j->rel[a];
+		pid_t small[64], *tids = small;
+		int n = 0;
+		pidfs_pin_t lp = fs->pin->lookup(fs->k, r->tgid);
+		struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) :
+						  NULL;
+
+		for (size_t b = 0; b < j->nr_rel; b++)
+			if (b != a && j->rel[b].tgid == r->tgid &&
+			    j->rel[b].nr != r->tgid)
+				job_delete(j, task_node(j->rel[b].pin, E_TASK),
+					   NULL, r->nr, task_node(r->pin, T_DIR));
+		if (leader && leader->pid == r->tgid)
+			n = pidfs_thread_ids(leader, tids, 64);
+		if (n > 64) {
+			tids = malloc((size_t)n * sizeof(*tids));
+			n = tids ? pidfs_thread_ids(leader, tids, n) : 0;
+		}
+		for (int i = 0; i < n && i >= 0; i++) {
+			pidfs_pin_t sib;
+
+			if (tids[i] == r->tgid || tids[i] == r->nr)
+				continue;
+			sib = fs->pin->lookup(fs->k, tids[i]);
+			if (!sib)
+				continue;
+			job_delete(j, task_node(sib, E_TASK), NULL, r->nr,
+				   task_node(r->pin, T_DIR));
+			fs->pin->put(sib, 1);
+		}
+		if (tids && tids != small)
+			free(tids);
+		if (leader)
+			put_task_struct(leader);
+		if (lp)
+			fs->pin->put(lp, 1);
+	}
+}
+
 /*
  * The task layer's event hook: what the kernel may have cached that the
  * event changed.  Runs in the thread executing a ctl command.
@@ -1161,6 +1233,7 @@ static void on_event(void *arg, const struct pidfs_event_rec *ev)
 				   0, task_node(pin, e));
 		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
 			   task_node(pin, T_DIR));
+		job_released(j, ev, pin);
 		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
 		for (int e = E_TASK; e > E_DIR; e--)
 			job_delete(j, task_node(pin, E_DIR), pid_entries[e].name,
@@ -1213,6 +1286,7 @@ static void *notifier_main(void *arg)
 				fuse_reply_write(j->req, j->written);
 		}
 		free(j->v);
+		free(j->rel);
 		free(j);
 	}
 }
@@ -1254,6 +1328,7 @@ static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	cur_job = j;
 	err = pidfs_ctl_exec(fs->ctl, buf, size, &reply);
 	cur_job = NULL;
+	job_delete_siblings(fs, j);
 
 	pthread_mutex_lock(&fs->ctl_lock);
 	c = ctl_find(fs, ino);

@@ -89,11 +89,17 @@ pid_t pidfs_parse_pid_name(const char *name)
 	return (pid_t)v;
 }
 
+/* One line, whatever the value holds: unprintable bytes become '?'. */
 static int bad(char *why, size_t why_size, const char *key,
 	       const char *value, const char *what)
 {
-	snprintf(why, why_size, "bad option %s=%s: %s", key,
-		 value ? value : "", what);
+	char shown[64];
+	size_t i = 0;
+
+	for (; value && value[i] && i < sizeof(shown) - 1; i++)
+		shown[i] = (value[i] >= ' ' && value[i] < 127) ? value[i] : '?';
+	shown[i] = '\0';
+	snprintf(why, why_size, "bad option %s=%s: %s", key, shown, what);
 	return -EINVAL;
 }
 
@@ -120,7 +126,8 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 		if (!pidfs_parse_size(value, &size) ||
 		    size < sizeof(struct task_struct) || size > TASK_SIZE_MAX)
 			return bad(why, why_size, key, value,
-				   "must be a size from 256 to 256K");
+				   "must be a size from the model's "
+				   "sizeof(struct task_struct) to 256K");
 		c->kp.task_size = (size_t)size;
 	} else if (!strcmp(key, "pid_max")) {
 		if (!pidfs_parse_uint(value, PID_MAX_LIMIT, &v) || !v)
