@@ -88,6 +88,24 @@ static int ctl(int fd, long *nr, const char *fmt, ...)
 	return *nr > 0 ? 0 : EPROTO;
 }
 
+/*
+ * A fork that waits for memory: a killed task's memory comes back a grace
+ * period after the kill, so on a small zone a fast fork/kill loop can
+ * briefly find it full.  Retry for up to 5 s before giving up.
+ */
+static int ctl_fork(int fd, long *nr, const char *name)
+{
+	int err;
+
+	for (int tries = 0; tries < 500; tries++) {
+		err = ctl(fd, nr, "fork 1 %s\n", name);
+		if (err != ENOMEM && err != EAGAIN)
+			break;
+		usleep(10000);
+	}
+	return err;
+}
+
 /* The number after "@key" (e.g. "Name:", "LowFree:") in @buf, or -1. */
 static long field_long(const char *buf, const char *key)
 {
@@ -237,7 +255,7 @@ int main(int argc, char **argv)
 
 	/* A victim whose number will come round again. */
 	for (forks = 0; forks <= pid_max; forks++) {
-		err = ctl(cfd, &victim, "fork 1 victim\n");
+		err = ctl_fork(cfd, &victim, "victim");
 		if (err)
 			goto ctl_failed;
 		if (victim >= RESERVED_PIDS)
@@ -274,7 +292,7 @@ int main(int argc, char **argv)
 	if (err)
 		goto ctl_failed;
 	for (forks = 1; forks <= pid_max; forks++) {
-		err = ctl(cfd, &nr, "fork 1 impostor\n");
+		err = ctl_fork(cfd, &nr, "impostor");
 		if (err)
 			goto ctl_failed;
 		if (nr == victim) {
