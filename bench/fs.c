@@ -44,8 +44,8 @@
  *
  *   open+read+close of a task's stat file ... 7 rounds of 0.20 s
  *   thr tasks   pidfs/s  procfs/s x procfs  floor/s x floor ... req/op
- *     1     1    304484    160924     1.89    40849    7.45 ... 0.0000
- *       pidfs requests: getattr 14 read 7 (in 423968 ops)
+ *     1     1    317080    168178     1.89    15909   18.37 ... 0.0000
+ *       pidfs requests: getattr 14 read 7 (in 433200 ops)
  *
  * (the few requests are the re-reads after each round's rename), and the
  * daemon's verdict at unmount ("nothing leaked").
@@ -737,6 +737,29 @@ static bool in_path(const char *prog)
 	return false;
 }
 
+static void free_list(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_setup(struct setup *su, int n)
+{
+	free_list(su->pidfs_paths, n);
+	free_list(su->pidfs_prefix, n);
+	free_list(su->proc_paths, n);
+	free_list(su->proc_prefix, n);
+	free_list(su->pidfs_stat_paths, n);
+	free_list(su->proc_stat_paths, n);
+	free(su->pidfs_requests);
+	free(su->floor_mnt);
+	free(su->floor_requests);
+	free(su->floor_file);
+	free(su->lxcfs_mnt);
+	free(su->lxcfs_file);
+}
+
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
@@ -748,6 +771,7 @@ static void usage(FILE *f, const char *prog)
 int main(int argc, char **argv)
 {
 	const char *top = getenv("top_builddir");
+	static char pidfs_path[4200], floor_path[4200];
 	char buf[4200], log_pidfs[4200], log_floor[4200], log_lxcfs[4200];
 	pid_t d_pidfs, d_floor, d_lxcfs = -1;
 	struct setup su = { 0 };
@@ -787,12 +811,14 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	if (!opt.pidfs) {
-		snprintf(buf, sizeof(buf), "%s/src/pidfs", top ? top : ".");
-		opt.pidfs = xstrdup(buf);
+		snprintf(pidfs_path, sizeof(pidfs_path), "%s/src/pidfs",
+			 top ? top : ".");
+		opt.pidfs = pidfs_path;
 	}
 	if (!opt.floorfs) {
-		snprintf(buf, sizeof(buf), "%s/bench/floorfs", top ? top : ".");
-		opt.floorfs = xstrdup(buf);
+		snprintf(floor_path, sizeof(floor_path), "%s/bench/floorfs",
+			 top ? top : ".");
+		opt.floorfs = floor_path;
 	}
 	if (access("/dev/fuse", R_OK | W_OK))
 		bench_die("no /dev/fuse");
@@ -899,6 +925,9 @@ int main(int argc, char **argv)
 			fclose(f);
 	}
 	bench_cleanup();
+	free_setup(&su, ntasks);
+	free(pidfs.pids);
+	free(pidfs.mnt);
 	if (rc) {
 		fprintf(stderr, "bench/fs: pidfs exited with %d\n", rc);
 		return 1;

@@ -217,7 +217,8 @@ int bench_umount(const char *mnt, pid_t daemon)
 
 static void rm_tree(const char *dir)
 {
-	const char *argv[] = { "rm", "-rf", dir, NULL };
+	/* never into a mount that failed to go away */
+	const char *argv[] = { "rm", "-rf", "--one-file-system", dir, NULL };
 	pid_t pid = bench_spawn(argv, NULL);
 
 	if (pid > 0)

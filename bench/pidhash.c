@@ -2,7 +2,7 @@
 /*
  * bench/pidhash: the pid hash itself, in process, no FUSE: pidfs's
  * patched kernel/pid.c side by side with the design it replaced and with
- * two other RCU hash tables.
+ * other RCU hash tables.
  *
  *   pid       pidfs's model (src/pid.c): one table of struct pids, found
  *             with find_pid()/find_get_pid(), tasks linked to them by
@@ -35,23 +35,31 @@
  *             work in a loop (on this 2-CPU machine, 2 readers and a
  *             writer share 2 CPUs);
  *   fork+reap what a fork and a reap do to the hash: allocate a number,
- *             attach PID, TGID, PGID and SID, detach all four;
+ *             attach PID, TGID, PGID and SID, detach all four, including
+ *             the RCU callbacks they queue;
  *   alloc     alloc_pid()+free_pid() pairs per second at 10%, 50% and 90%
  *             of pid_max 32768 in use, the same holes in the map each
- *             time; beside it, for scale, the bitmap alone (a next-fit
+ *             time, including the RCU callbacks; beside it, for scale, the bitmap alone (a next-fit
  *             alloc and free on prepatch.c's flat bitmap: no struct pid,
  *             no hash, no RCU);
- *   memory    bytes of hash table, old and new, at both sizings.
+ *   memory    bytes of hash table, old and new, at both sizings;
+ *   chains    how the numbers spread over the buckets, with pid.c's
+ *             multiplier and with GOLDEN_RATIO_64.
  *
  * Run:  make bench, or bench/pidhash [-r ROUNDS] [-t SECONDS] [-s]
- *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds;
- *       BENCH_CSV=FILE: append results).
+ *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds
+ *       and those two sizes; BENCH_CSV=FILE: append results; -h for the
+ *       options that pick sections and sizes, and -n OPS, which makes
+ *       every phase a count of operations, for callgrind).
  *
- * Expected output: tables of ns/op per design with "x pid" columns (how
- * many times slower than pid each one is: above 1.00, pid is faster), the
- * pair rates, and the memory lines, e.g.
+ * Expected output: tables of ns/op per design with "x pid" lines (how
+ * many times slower than pid each one is: above 1.00, pid is faster),
+ * the chain and memory lines and the pair rates, e.g. (this machine)
  *
- *   hash memory at 4096 buckets: prepatch 131072 B, pid 32768 B (0.25)
+ *   1 reader    32768 load     33.6   37.8   35.1   39.7   19.9 ...
+ *     x pid                    1.00   1.00   1.05   1.04   0.59 ...
+ *   hash memory at 4096 buckets (patch): prepatch 131072 B, pid 32768 B
+ *   50% in use: alloc_pid+free_pid   3.71 M pairs/s; ...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -813,8 +821,13 @@ static double run_churn(const struct variant *v)
 		ops += 64;
 		now = bench_now_ns();
 	} while (!phase_done(start, now, ops));
-	/* Let the callbacks it queued run outside the next measurement. */
+	/*
+	 * What the reaps handed to call_rcu() is part of their cost: wait
+	 * for it, inside the measurement, so that a short phase does not
+	 * leave work behind uncounted.
+	 */
 	rcu_barrier();
+	now = bench_now_ns();
 	return (double)(now - start) / (double)ops;
 }
 
@@ -1156,9 +1169,13 @@ static void alloc_free(double occ)
 				ops += 64;
 				now = bench_now_ns();
 			} while (!phase_done(start, now, ops));
+			/* free_pid()'s deferred half counts too (run_churn) */
+			if (which == 0) {
+				rcu_barrier();
+				now = bench_now_ns();
+			}
 			rate[which][r] =
 				(double)ops * 1e9 / (double)(now - start);
-			rcu_barrier();
 		}
 	}
 	printf("  %3.0f%% in use: alloc_pid+free_pid %6.2f M pairs/s; "
