@@ -26,6 +26,7 @@ PIDFS_PACKAGES=(
 	psmisc
 	valgrind
 	gnuplot-nox
+	groff-base
 	clang
 	libclang-rt-dev
 )
