@@ -227,6 +227,19 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 	while (load_long(&h->held) < target &&
 	       !__atomic_load_n(&h->stop, __ATOMIC_RELAXED)) {
 		err = ctl(ctlfd, "fork 1 holder\n", reply, sizeof(reply));
+		/*
+		 * A killed task's memory comes back a grace period after the
+		 * kill, so on a loaded machine a fork can find the zone full
+		 * of tasks nobody holds.  Retry for half a second before
+		 * calling it exhaustion; pinned memory does not come back.
+		 */
+		for (int tries = 0; (err == ENOMEM || err == EAGAIN) &&
+				    tries < 10;
+		     tries++) {
+			usleep(50000);
+			err = ctl(ctlfd, "fork 1 holder\n", reply,
+				  sizeof(reply));
+		}
 		if (err == ENOMEM || err == EAGAIN) {
 			holder_fail(h, H_FORK_FAILED, err, "fork");
 			goto wait_done;
