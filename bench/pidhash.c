@@ -15,13 +15,13 @@
  *   lfht      liburcu's lock-free resizable hash table (cds_lfht) keyed by
  *             pid, not resized, with a refcount in the node;
  *   hlist     the patch's own find_pid() on the kernel's 72-byte struct
- *             pid with its doubly linked hlist chain: a plain RCU hlist
- *             lookup, the floor for the others;
- *   hgr64     the same with the hash multiplier Linux uses since 4.7
- *             (GOLDEN_RATIO_64), where the others use the 2006 one
+ *             pid with its doubly linked hlist chain, all inline: a plain
+ *             RCU hlist lookup, the floor for the others;
+ *   h2006     the same with the 2006 hash multiplier
  *             (GOLDEN_RATIO_PRIME_64), which reaches only about 8192
- *             buckets with consecutive numbers: what the load-sized tables
- *             would gain from the newer hash.
+ *             buckets with consecutive numbers, where the others (and
+ *             pid.c) use the one Linux has used since 4.7
+ *             (GOLDEN_RATIO_64): what the old hash costs.
  *
  * Measured, each in interleaved rounds (median of the per-round ratios):
  *
@@ -44,7 +44,7 @@
  *             no hash, no RCU);
  *   memory    bytes of hash table, old and new, at both sizings;
  *   chains    how the numbers spread over the buckets, with pid.c's
- *             multiplier and with GOLDEN_RATIO_64.
+ *             multiplier and with the 2006 one.
  *
  * Run:  make bench, or bench/pidhash [-r ROUNDS] [-t SECONDS] [-s]
  *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds
@@ -80,8 +80,8 @@
 #include "lib.h"
 #include "prepatch.h"
 
-#define GOLDEN_RATIO_PRIME_64 0x9e37fffffffc0001ULL /* pid.c's */
-#define GOLDEN_RATIO_64 0x61C8864680B583EBULL /* Linux >= 4.7 */
+/* hash_long()'s multiplier in 2006; pid.h has the one of Linux >= 4.7. */
+#define GOLDEN_RATIO_PRIME_64 0x9e37fffffffc0001ULL
 #define PID_MAX_BENCH PID_MAX_LIMIT
 #define MAX_ROUNDS 31
 #define MAX_READERS 2
@@ -152,10 +152,15 @@ struct design {
 	const char *name;
 	void *(*build)(int n, int shift);
 	void (*destroy)(void *h);
+	/*
+	 * What a reader holds to look up in @h, as a caller of the real
+	 * thing would (pid: the namespace); NULL: @h itself.
+	 */
+	void *(*find_arg)(void *h);
 	/* rcu_read_lock, look up, rcu_read_unlock: found? */
-	bool (*find)(void *h, int nr);
+	bool (*find)(void *arg, int nr);
 	/* the same, taking a reference, then dropping it */
-	bool (*find_get)(void *h, int nr);
+	bool (*find_get)(void *arg, int nr);
 	/* a fork's and a reap's work on the hash: writer side */
 	void (*churn)(void *h);
 };
@@ -243,21 +248,24 @@ static void pid_destroy(void *arg)
 	free(h);
 }
 
-static bool pid_find(void *arg, int nr)
+static void *pid_find_arg(void *arg)
 {
-	struct pid_h *h = arg;
+	return ((struct pid_h *)arg)->ns;
+}
+
+static bool pid_find(void *ns, int nr)
+{
 	struct pid *pid;
 
 	rcu_read_lock();
-	pid = find_pid_ns(nr, h->ns);
+	pid = find_pid_ns(nr, ns);
 	rcu_read_unlock();
 	return pid != NULL;
 }
 
-static bool pid_find_get(void *arg, int nr)
+static bool pid_find_get(void *ns, int nr)
 {
-	struct pid_h *h = arg;
-	struct pid *pid = find_get_pid_ns(nr, h->ns);
+	struct pid *pid = find_get_pid_ns(nr, ns);
 
 	put_pid(pid);
 	return pid != NULL;
@@ -421,7 +429,7 @@ struct lfht_h {
 
 static unsigned long lfht_hash(int nr)
 {
-	return (unsigned long)((uint64_t)nr * GOLDEN_RATIO_PRIME_64);
+	return (unsigned long)((uint64_t)nr * GOLDEN_RATIO_64);
 }
 
 static int lfht_match(struct cds_lfht_node *node, const void *key)
@@ -636,13 +644,15 @@ static bool hlist_find_get(void *arg, int nr)
 {
 	struct kpid *p;
 
+	/* The patch's find_get_pid() and put_pid(), inline. */
 	rcu_read_lock();
 	p = kpid_find(arg, nr);
 	if (p)
 		__atomic_fetch_add(&p->count, 1, __ATOMIC_RELAXED);
 	rcu_read_unlock();
-	if (p)
-		__atomic_fetch_sub(&p->count, 1, __ATOMIC_ACQ_REL);
+	/* The table holds a reference: never the last one here. */
+	if (p && __atomic_load_n(&p->count, __ATOMIC_ACQUIRE) != 1)
+		__atomic_sub_fetch(&p->count, 1, __ATOMIC_ACQ_REL);
 	return p != NULL;
 }
 
@@ -667,27 +677,27 @@ static void hlist_churn(void *arg)
 
 static void *hlist_build(int n, int shift)
 {
-	return hlist_build_mul(n, shift, GOLDEN_RATIO_PRIME_64);
-}
-
-/* The same with Linux's hash since 4.7: what pid.c would gain. */
-static void *hgr64_build(int n, int shift)
-{
 	return hlist_build_mul(n, shift, GOLDEN_RATIO_64);
 }
 
-enum { D_PID, D_OLD, D_LFHT, D_HLIST, D_HGR64, NR_DESIGNS };
+/* The same with the 2006 multiplier: what the old hash costs. */
+static void *h2006_build(int n, int shift)
+{
+	return hlist_build_mul(n, shift, GOLDEN_RATIO_PRIME_64);
+}
+
+enum { D_PID, D_OLD, D_LFHT, D_HLIST, D_H2006, NR_DESIGNS };
 
 static const struct design designs[NR_DESIGNS] = {
-	[D_PID] = { "pid", pid_build, pid_destroy, pid_find, pid_find_get,
-		    pid_churn },
-	[D_OLD] = { "prepatch", old_build, old_destroy, old_find, old_find_get,
-		    old_churn },
-	[D_LFHT] = { "lfht", lfht_build, lfht_destroy, lfht_find, lfht_find_get,
-		     lfht_churn },
-	[D_HLIST] = { "hlist", hlist_build, hlist_destroy, hlist_find,
+	[D_PID] = { "pid", pid_build, pid_destroy, pid_find_arg, pid_find,
+		    pid_find_get, pid_churn },
+	[D_OLD] = { "prepatch", old_build, old_destroy, NULL, old_find,
+		    old_find_get, old_churn },
+	[D_LFHT] = { "lfht", lfht_build, lfht_destroy, NULL, lfht_find,
+		     lfht_find_get, lfht_churn },
+	[D_HLIST] = { "hlist", hlist_build, hlist_destroy, NULL, hlist_find,
 		      hlist_find_get, hlist_churn },
-	[D_HGR64] = { "hgr64", hgr64_build, hlist_destroy, hlist_find,
+	[D_H2006] = { "h2006", h2006_build, hlist_destroy, NULL, hlist_find,
 		      hlist_find_get, hlist_churn },
 };
 
@@ -722,6 +732,7 @@ static void *reader_main(void *arg)
 	struct run *run = r->run;
 	const struct variant *v = run->v;
 	bool (*fn)(void *, int) = v->get ? v->d->find_get : v->d->find;
+	void *h = v->d->find_arg ? v->d->find_arg(v->h) : v->h;
 	int k = (int)((long)r->id * run->n / MAX_READERS), n = run->n;
 	uint64_t start, now;
 
@@ -729,7 +740,7 @@ static void *reader_main(void *arg)
 	start = bench_now_ns();
 	do {
 		for (int i = 0; i < BATCH; i++) {
-			if (!fn(v->h, run->keys[k]))
+			if (!fn(h, run->keys[k]))
 				r->misses++;
 			if (++k == n)
 				k = 0;
@@ -919,14 +930,25 @@ static void lookup_latency(void *tables[], const int *keys, int n,
 			  bench_median(ns[i], opt.rounds), "ns/op",
 			  ratio_median(ns[i], ns[i % 2]), base);
 	}
-	/* The target's own comparison: find_get_pid against a plain lookup. */
-	snprintf(variant, sizeof(variant), "pid.find_get n=%d hash=%s r=1 w=0",
-		 n, sizing);
-	snprintf(base, sizeof(base), "hlist.find n=%d hash=%s r=1 w=0", n,
-		 sizing);
-	bench_csv("pidhash.find_get_vs_hlist", variant,
-		  bench_median(ns[1], opt.rounds), "ns/op",
-		  ratio_median(ns[2 * D_HLIST], ns[1]), base);
+	/*
+	 * The target's comparisons: find_get_pid() against the same lookup
+	 * and reference on a plain RCU hlist, find_pid() against the plain
+	 * lookup, and (for the record) find_get_pid() against the plain
+	 * lookup that takes no reference.
+	 */
+	for (int k = 0; k < 3; k++) {
+		int mine = k == 1 ? 0 : 1, theirs = k == 0 ? 1 : 0;
+
+		snprintf(variant, sizeof(variant),
+			 "pid.%s n=%d hash=%s r=1 w=0",
+			 mine ? "find_get" : "find", n, sizing);
+		snprintf(base, sizeof(base), "hlist.%s n=%d hash=%s r=1 w=0",
+			 theirs ? "find_get" : "find", n, sizing);
+		bench_csv("pidhash.vs_hlist", variant,
+			  bench_median(ns[mine], opt.rounds), "ns/op",
+			  ratio_median(ns[2 * D_HLIST + theirs], ns[mine]),
+			  base);
+	}
 	if (misses)
 		bench_die("%llu lookups of live pids failed",
 			  (unsigned long long)misses);
@@ -1046,11 +1068,12 @@ static double chain_quality(int n, int shift, uint64_t mul,
 }
 
 /*
- * The hash function itself.  pid.c hashes as the kernel of 2006 did, with
+ * The hash function itself.  The kernel of 2006 multiplied by
  * GOLDEN_RATIO_PRIME_64, a multiplier so sparse that consecutive numbers
  * reach only about 8192 buckets however many there are; Linux 4.7
- * replaced it with GOLDEN_RATIO_64 for that reason.  Shown for the
- * numbers this benchmark uses, beside the table's own statistics.
+ * replaced it with GOLDEN_RATIO_64 for that reason, and pid.c uses the
+ * newer one.  Shown for the numbers this benchmark uses, from the table's
+ * own statistics and computed for the 2006 multiplier.
  */
 static void hash_chains(void *tables[], int n, int shift, const char *sizing)
 {
@@ -1063,17 +1086,18 @@ static void hash_chains(void *tables[], int n, int shift, const char *sizing)
 
 	pid_ns_read_stats(ph->ns, &st);
 	printf("  chains      %7d %-6s pid: longest %u, %u of %u buckets "
-	       "empty, %.2f nodes per lookup; with GOLDEN_RATIO_64: "
+	       "empty, %.2f nodes per lookup; with the 2006 multiplier: "
 	       "longest %u, %u empty, %.2f\n",
 	       n, sizing, st.longest_chain, st.empty_buckets, st.hash_buckets,
-	       v06, l16, e16, v16);
-	snprintf(variant, sizeof(variant), "pid n=%d hash=%s", n, sizing);
-	snprintf(base, sizeof(base), "GOLDEN_RATIO_64 n=%d hash=%s", n, sizing);
-	bench_csv("pidhash.chain", variant, v06, "nodes/lookup", v16 / v06,
-		  base);
+	       v16, l06, e06, v06);
+	(void)l16;
+	(void)e16;
+	snprintf(variant, sizeof(variant), "GOLDEN_RATIO_PRIME_64 n=%d hash=%s",
+		 n, sizing);
+	snprintf(base, sizeof(base), "pid n=%d hash=%s", n, sizing);
 	bench_csv("pidhash.chain", base, v16, "nodes/lookup", NAN, NULL);
-	(void)l06;
-	(void)e06;
+	bench_csv("pidhash.chain", variant, v06, "nodes/lookup", v06 / v16,
+		  base);
 }
 
 static void hash_memory(void *tables[], int shift, const char *sizing)

@@ -21,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <urcu/rculist.h>
-
 #include "prepatch.h"
 
-#define GOLDEN_RATIO_PRIME_64 0x9e37fffffffc0001ULL
+/* after pidfs/rcu.h, which defines _LGPL_SOURCE for every liburcu header */
+#include <urcu/rculist.h>
+
 #define LONG_BITS (8 * (int)sizeof(unsigned long))
 
 struct old_pidhash {
@@ -37,11 +37,12 @@ struct old_pidhash {
 	pthread_mutex_t lock; /* the old tasklist_lock, for writers */
 };
 
-static inline unsigned int pid_hashfn(const struct old_pidhash *h, int nr)
+/* hash_long() with pid.c's multiplier: only the tables' design differs. */
+static inline unsigned int old_pid_hashfn(const struct old_pidhash *h, int nr)
 {
 	if (!h->pidhash_shift)
 		return 0;
-	return (unsigned int)(((uint64_t)nr * GOLDEN_RATIO_PRIME_64) >>
+	return (unsigned int)(((uint64_t)nr * GOLDEN_RATIO_64) >>
 			      (64 - h->pidhash_shift));
 }
 
@@ -164,7 +165,7 @@ struct old_pid *old_find_pid(struct old_pidhash *h, enum pid_type type, int nr)
 {
 	struct old_pid *pid;
 
-	hlist_for_each_entry_rcu(pid, &h->pid_hash[type][pid_hashfn(h, nr)],
+	hlist_for_each_entry_rcu(pid, &h->pid_hash[type][old_pid_hashfn(h, nr)],
 				 pid_chain) {
 		if (pid->nr == nr)
 			return pid;
@@ -183,7 +184,7 @@ int old_attach_pid(struct old_pidhash *h, struct old_task *task,
 	if (pid == NULL) {
 		CDS_INIT_LIST_HEAD(&task_pid->pid_list);
 		hlist_add_head_rcu(&task_pid->pid_chain,
-				   &h->pid_hash[type][pid_hashfn(h, nr)]);
+				   &h->pid_hash[type][old_pid_hashfn(h, nr)]);
 	} else {
 		INIT_HLIST_NODE(&task_pid->pid_chain);
 		cds_list_add_tail_rcu(&task_pid->pid_list, &pid->pid_list);

@@ -18,6 +18,8 @@
  *  - the hash chain is singly linked: the kernel's pprev word holds the
  *    serial instead (see pid.h), and free_pid() finds the predecessor under
  *    pidmap_lock, walking a chain that the table's sizing keeps short;
+ *  - hash_long() multiplies by the constant Linux adopted in 4.7, which
+ *    spreads consecutive numbers over any table size (pid_hashfn() in pid.h);
  *  - pidmap_lock is a mutex, not a spinlock: userspace threads can be
  *    preempted while holding it, and spinning on a 2-CPU machine would
  *    then burn the other CPU;
@@ -31,6 +33,7 @@
  * pidmap_lock.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -45,7 +48,6 @@ char pidfs_rcu_tsan_gp;
 char pidfs_rcu_tsan_cb;
 #endif
 
-#define GOLDEN_RATIO_PRIME_64	0x9e37fffffffc0001ULL
 #define BITS_PER_LONG		(8 * (int)sizeof(unsigned long))
 #define LONGS_PER_PAGE		(BITS_PER_PAGE / BITS_PER_LONG)
 
@@ -55,10 +57,10 @@ struct pidmap {
 };
 
 struct pid_namespace {
+	/* First: pid.h's inline lookups find it at the namespace's address. */
+	struct pidhash hash;		/* chains: see pidmap_lock */
 	struct lowmem *lowmem;		/* immutable */
 	struct kmem_cache *pid_cachep;	/* immutable */
-	struct pid **pid_hash;		/* immutable; chains: see pidmap_lock */
-	int pidhash_shift;		/* immutable */
 	int pid_max;			/* ATOMIC */
 	int last_pid;			/* ATOMIC; racy by design, as the kernel's */
 	uint64_t wraps;			/* ATOMIC */
@@ -76,14 +78,10 @@ struct pid_namespace {
 
 struct pid_namespace *init_pid_ns;
 
-static inline unsigned int pid_hashfn(const struct pid_namespace *ns, int nr)
-{
-	/* hash_long() of the time; a zero shift is one bucket. */
-	if (!ns->pidhash_shift)
-		return 0;
-	return (unsigned int)(((uint64_t)nr * GOLDEN_RATIO_PRIME_64) >>
-			      (64 - ns->pidhash_shift));
-}
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 72,
+	       "the kernel's struct pid is 72 bytes on 64-bit machines");
+_Static_assert(offsetof(struct pid_namespace, hash) == 0,
+	       "pid_ns_hash() casts the namespace to its hash");
 
 static int fls_ul(unsigned long x)
 {
@@ -265,21 +263,13 @@ static int next_pidmap(struct pid_namespace *ns, int last)
 	return -1;
 }
 
-void put_pid(struct pid *pid)
+void __put_pid(struct pid *pid)
 {
-	struct kmem_cache *cachep;
+	struct kmem_cache *cachep = kmem_cache_of(pid);
 
-	if (!pid)
-		return;
-	/* The patch's shortcut: the last holder needs no atomic decrement. */
-	if (__atomic_load_n(&pid->count, __ATOMIC_ACQUIRE) == 1 ||
-	    __atomic_sub_fetch(&pid->count, 1, __ATOMIC_ACQ_REL) == 0) {
-		cachep = kmem_cache_of(pid);
-		/* Every struct pid that reaches here was pinned by
-		 * delayed_put_pid(). */
-		lowmem_unpin(kmem_cache_zone(cachep), LOWMEM_PID);
-		kmem_cache_free(cachep, pid);
-	}
+	/* Every struct pid that reaches here was pinned by delayed_put_pid(). */
+	lowmem_unpin(kmem_cache_zone(cachep), LOWMEM_PID);
+	kmem_cache_free(cachep, pid);
 }
 
 static void delayed_put_pid(struct rcu_head *rhp)
@@ -301,7 +291,7 @@ void free_pid_ns(struct pid_namespace *ns, struct pid *pid)
 	struct pid **pp;
 
 	pthread_mutex_lock(&ns->pidmap_lock);
-	pp = &ns->pid_hash[pid_hashfn(ns, pid_nr(pid))];
+	pp = &ns->hash.table[pid_hashfn(&ns->hash, pid_nr(pid))];
 	while (*pp != pid)
 		pp = &(*pp)->pid_chain;
 	/* Readers on @pid still follow pid->pid_chain: leave it. */
@@ -338,15 +328,16 @@ struct pid *alloc_pid_ns(struct pid_namespace *ns)
 		INIT_HLIST_HEAD(&pid->tasks[type]);
 
 	pthread_mutex_lock(&ns->pidmap_lock);
-	if (ns->next_serial > PID_SERIAL_MAX) {
+	if (ns->next_serial == UINT64_MAX) {
 		pthread_mutex_unlock(&ns->pidmap_lock);
 		free_pidmap(ns, nr);
 		goto out_free;
 	}
-	pid->serial_nr = ns->next_serial++ << PID_NR_BITS | (uint64_t)nr;
-	h = pid_hashfn(ns, nr);
-	pid->pid_chain = ns->pid_hash[h];
-	rcu_publish(ns->pid_hash[h], pid);
+	pid->nr = nr;
+	pid->serial = ns->next_serial++;
+	h = pid_hashfn(&ns->hash, nr);
+	pid->pid_chain = ns->hash.table[h];
+	rcu_publish(ns->hash.table[h], pid);
 	ns->nr_pids++;
 	pthread_mutex_unlock(&ns->pidmap_lock);
 
@@ -362,19 +353,6 @@ out_free:
 struct pid *alloc_pid(void)
 {
 	return alloc_pid_ns(init_pid_ns);
-}
-
-struct pid *find_pid_ns(int nr, struct pid_namespace *ns)
-{
-	struct pid *pid;
-
-	if (nr <= 0 || nr >= PID_MAX_LIMIT)
-		return NULL;
-	for (pid = rcu_access(ns->pid_hash[pid_hashfn(ns, nr)]); pid;
-	     pid = rcu_access(pid->pid_chain))
-		if (pid_nr(pid) == nr)
-			return pid;
-	return NULL;
 }
 
 struct pid *find_pid(int nr)
@@ -400,16 +378,6 @@ struct pid *find_ge_pid_ns(int nr, struct pid_namespace *ns)
 struct pid *find_ge_pid(int nr)
 {
 	return find_ge_pid_ns(nr, init_pid_ns);
-}
-
-struct pid *find_get_pid_ns(pid_t nr, struct pid_namespace *ns)
-{
-	struct pid *pid;
-
-	rcu_read_lock();
-	pid = get_pid(find_pid_ns(nr, ns));
-	rcu_read_unlock();
-	return pid;
 }
 
 struct pid *find_get_pid(pid_t nr)
@@ -506,12 +474,12 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 				 (unsigned long)(lowmem_budget(ns->lowmem) >> 20);
 	shift = params->hash_shift >= 0 ? params->hash_shift :
 					  pidhash_shift_for(mb);
-	ns->pidhash_shift = shift;
+	ns->hash.shift = shift;
 	ns->next_serial = 1;
 	pthread_mutex_init(&ns->pidmap_lock, NULL);
 
-	ns->pid_hash = calloc((size_t)1 << shift, sizeof(*ns->pid_hash));
-	if (!ns->pid_hash)
+	ns->hash.table = calloc((size_t)1 << shift, sizeof(*ns->hash.table));
+	if (!ns->hash.table)
 		goto out_free;
 	ns->pid_cachep = kmem_cache_create(ns->lowmem, "pid", LOWMEM_PID,
 					   sizeof(struct pid));
@@ -530,7 +498,7 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 out_free_cache:
 	kmem_cache_destroy(ns->pid_cachep);
 out_free_hash:
-	free(ns->pid_hash);
+	free(ns->hash.table);
 out_free:
 	pthread_mutex_destroy(&ns->pidmap_lock);
 	free(ns);
@@ -547,7 +515,7 @@ void pid_ns_destroy(struct pid_namespace *ns)
 	for (int i = 0; i < PIDMAP_ENTRIES; i++)
 		lowmem_free_page(ns->lowmem, LOWMEM_PIDMAP, ns->pidmap[i].page);
 	kmem_cache_destroy(ns->pid_cachep);
-	free(ns->pid_hash);
+	free(ns->hash.table);
 	pthread_mutex_destroy(&ns->pidmap_lock);
 	if (init_pid_ns == ns)
 		init_pid_ns = NULL;
@@ -586,14 +554,14 @@ void pid_ns_set_last_pid(struct pid_namespace *ns, int last_pid)
 
 void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 {
-	unsigned int buckets = 1U << ns->pidhash_shift;
+	unsigned int buckets = 1U << ns->hash.shift;
 
 	memset(st, 0, sizeof(*st));
 	st->pid_max = pid_ns_pid_max(ns);
 	st->last_pid = pid_ns_last_pid(ns);
-	st->hash_shift = ns->pidhash_shift;
+	st->hash_shift = ns->hash.shift;
 	st->hash_buckets = buckets;
-	st->hash_bytes = (size_t)buckets * sizeof(*ns->pid_hash);
+	st->hash_bytes = (size_t)buckets * sizeof(*ns->hash.table);
 	st->wraps = __atomic_load_n(&ns->wraps, __ATOMIC_RELAXED);
 
 	pthread_mutex_lock(&ns->pidmap_lock);
@@ -602,7 +570,7 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 	for (unsigned int b = 0; b < buckets; b++) {
 		unsigned int len = 0;
 
-		for (struct pid *p = ns->pid_hash[b]; p; p = p->pid_chain)
+		for (struct pid *p = ns->hash.table[b]; p; p = p->pid_chain)
 			len++;
 		if (!len)
 			st->empty_buckets++;

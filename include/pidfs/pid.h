@@ -25,8 +25,9 @@
  *
  * pidfs adds one thing the kernel of that patch did not have: a 64-bit
  * serial, never reused, from which file systems derive inode numbers.  It
- * shares a word with the pid number, so struct pid keeps the kernel's
- * 72 bytes on 64-bit machines (see pid_nr()).
+ * takes the word the kernel spent on the hash chain's pprev (the chain is
+ * singly linked here), so struct pid keeps the kernel's 72 bytes on 64-bit
+ * machines, with count and nr first, as the kernel has them.
  *
  * State lives in a struct pid_namespace (the kernel grew that object later,
  * in 2.6.19, and kept the old names as wrappers over the initial one, as
@@ -62,10 +63,9 @@ enum pid_type {
 #define BITS_PER_PAGE_MASK	(BITS_PER_PAGE - 1)
 #define PIDMAP_ENTRIES		((PID_MAX_LIMIT + BITS_PER_PAGE - 1) / BITS_PER_PAGE)
 
-/* pid numbers take the low PID_NR_BITS bits of pid->serial_nr. */
+/* Every pid number fits in PID_NR_BITS bits (PID_MAX_LIMIT is 2^22). */
 #define PID_NR_BITS		22
 #define PID_NR_MASK		((UINT64_C(1) << PID_NR_BITS) - 1)
-#define PID_SERIAL_MAX		(UINT64_MAX >> PID_NR_BITS)
 
 /* Hash table sizing: pidhash_init()'s clamp, and pidfs's override range. */
 #define PIDHASH_SHIFT_MIN	4
@@ -74,12 +74,7 @@ enum pid_type {
 
 struct pid {
 	int count;			/* ATOMIC: get_pid()/put_pid() */
-	/*
-	 * Immutable.  Low PID_NR_BITS: the pid number.  The rest: a serial
-	 * that counts every struct pid the namespace ever allocated, never
-	 * reused (alloc_pid() fails rather than wrap it).
-	 */
-	uint64_t serial_nr;
+	int nr;				/* immutable */
 	/*
 	 * Hash chain.  Singly linked where the kernel used an hlist: the
 	 * kernel's pprev word is what pays for the serial.  free_pid() finds
@@ -87,6 +82,11 @@ struct pid {
 	 * table sizing keeps short.  Readers follow it under RCU.
 	 */
 	struct pid *pid_chain;
+	/*
+	 * Immutable: counts every struct pid the namespace ever allocated,
+	 * from 1, never reused (alloc_pid() fails rather than wrap it).
+	 */
+	uint64_t serial;
 	/* Lists of tasks that use this pid: RCU, written under tasklist_lock */
 	struct hlist_head tasks[PIDTYPE_MAX];
 	struct rcu_head rcu;
@@ -158,13 +158,13 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st);
 /* Set by pidfs; the kernel's nr is an int in struct pid. */
 static inline pid_t pid_nr(const struct pid *pid)
 {
-	return pid ? (pid_t)(pid->serial_nr & PID_NR_MASK) : 0;
+	return pid ? pid->nr : 0;
 }
 
 /* Never reused within a namespace, never 0. */
 static inline uint64_t pid_serial(const struct pid *pid)
 {
-	return pid->serial_nr >> PID_NR_BITS;
+	return pid->serial;
 }
 
 /* Take a reference.  Any context; the caller must already hold one, or be
@@ -176,12 +176,24 @@ static inline struct pid *get_pid(struct pid *pid)
 	return pid;
 }
 
+/* put_pid()'s slow path: the last reference is gone; free it. */
+void __put_pid(struct pid *pid);
+
 /*
  * Drop a reference; the last one frees the struct pid at once (it has
  * already left the hash, and a grace period has passed since, see
- * free_pid()).  Any context, NULL allowed.
+ * free_pid()).  Any context, NULL allowed.  Inline, because
+ * find_get_pid() + put_pid() is the lookup path of every open file.
  */
-void put_pid(struct pid *pid);
+static inline void put_pid(struct pid *pid)
+{
+	if (!pid)
+		return;
+	/* The patch's shortcut: the last holder needs no atomic decrement. */
+	if (__atomic_load_n(&pid->count, __ATOMIC_ACQUIRE) == 1 ||
+	    __atomic_sub_fetch(&pid->count, 1, __ATOMIC_ACQ_REL) == 0)
+		__put_pid(pid);
+}
 
 /*
  * Allocate a pid number and a struct pid, and hash it.  Returns NULL when
@@ -203,8 +215,53 @@ struct pid *alloc_pid(void);
 void free_pid_ns(struct pid_namespace *ns, struct pid *pid);
 void free_pid(struct pid *pid);
 
+/*
+ * The hash table: one of the namespace's private fields, made public here
+ * (it is the first member of struct pid_namespace) so that find_pid() and
+ * find_get_pid() can be inlined into their callers.
+ */
+struct pidhash {
+	struct pid **table;		/* immutable; chains: pidmap_lock */
+	int shift;			/* immutable: 1 << shift buckets */
+};
+
+static inline const struct pidhash *pid_ns_hash(const struct pid_namespace *ns)
+{
+	return (const struct pidhash *)(const void *)ns;
+}
+
+/*
+ * hash_long(nr, shift), as the patch has it, with the multiplier hash_64()
+ * has used since Linux 4.7.  The 2006 one, GOLDEN_RATIO_PRIME_64
+ * (0x9e37fffffffc0001), has so few bits set that consecutive numbers
+ * reach only about 8192 buckets: harmless at the patch's 4096, but with
+ * the table sized to pid_max a lookup walked chains of 2.5 nodes at 32k
+ * pids and 61 at a million (doc/design.md).  A zero shift is one bucket.
+ */
+#define GOLDEN_RATIO_64		UINT64_C(0x61C8864680B583EB)
+
+static inline unsigned int pid_hashfn(const struct pidhash *hash, int nr)
+{
+	if (!hash->shift)
+		return 0;
+	return (unsigned int)(((uint64_t)nr * GOLDEN_RATIO_64) >>
+			      (64 - hash->shift));
+}
+
 /* Must be called under rcu_read_lock() or with pidmap_lock held. */
-struct pid *find_pid_ns(int nr, struct pid_namespace *ns);
+static inline struct pid *find_pid_ns(int nr, struct pid_namespace *ns)
+{
+	const struct pidhash *hash = pid_ns_hash(ns);
+	struct pid *pid;
+
+	/* Any nr: one outside 1..pid_max - 1 is in no chain. */
+	for (pid = rcu_access(hash->table[pid_hashfn(hash, nr)]); pid;
+	     pid = rcu_access(pid->pid_chain))
+		if (pid_nr(pid) == nr)
+			return pid;
+	return NULL;
+}
+
 struct pid *find_pid(int nr);
 
 /*
@@ -215,7 +272,16 @@ struct pid *find_ge_pid_ns(int nr, struct pid_namespace *ns);
 struct pid *find_ge_pid(int nr);
 
 /* find_pid() plus a reference.  Takes and drops rcu_read_lock. */
-struct pid *find_get_pid_ns(pid_t nr, struct pid_namespace *ns);
+static inline struct pid *find_get_pid_ns(pid_t nr, struct pid_namespace *ns)
+{
+	struct pid *pid;
+
+	rcu_read_lock();
+	pid = get_pid(find_pid_ns(nr, ns));
+	rcu_read_unlock();
+	return pid;
+}
+
 struct pid *find_get_pid(pid_t nr);
 
 /*

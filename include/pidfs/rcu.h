@@ -6,9 +6,16 @@
  * tells the file system nothing, so readers on those threads must work
  * without registering.  The "bulletproof" flavour (liburcu-bp) registers a
  * reader lazily on its first rcu_read_lock() and forgets it when the thread
- * exits, which is exactly that.  Its read side costs a few nanoseconds more
- * than the other flavours'; every pidfs read is a FUSE request or a kernel
- * page-cache hit anyway, so the difference never shows.
+ * exits, which is exactly that.
+ *
+ * Inline read side.  _LGPL_SOURCE makes rcu_read_lock() and
+ * rcu_read_unlock() liburcu's static inlines (a thread-local load, a
+ * store and a compiler barrier each, since the kernel has membarrier)
+ * instead of two calls into liburcu-bp.so that each look their reader up
+ * through __tls_get_addr: 84 of the 136 instructions a find_pid() took
+ * before (doc/performance.md).  liburcu is LGPL-2.1-or-later, so its
+ * inlines may be compiled into this GPL-2.0-or-later code.  It must be
+ * defined before any liburcu header: include liburcu only through here.
  *
  * Publication.  Pointers that RCU readers follow are published and read
  * with the compiler's __atomic builtins (release store, consume load), not
@@ -29,6 +36,9 @@
 
 #include <stddef.h>
 
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE
+#endif
 #include <urcu-bp.h>
 #include <urcu/list.h>
 
