@@ -16,18 +16,35 @@
  * the resident set follows the charge).  A slab that becomes empty is
  * unmapped, except one kept per cache to absorb fork/exit churn.
  *
+ * Per-CPU arrays.  As mm/slab.c's array_cache, each cache keeps, for each
+ * CPU, a short stack of free objects (the limit and batch sizes are
+ * enable_cpucache()'s of 2.6.17: 120 objects of up to 256 bytes, 8 of
+ * task_struct's size, moved to and from the slabs 60 or 4 at a time).
+ * kmem_cache_alloc() and kmem_cache_free() work on the array of the CPU
+ * they run on and take the cache's lock only once per batch.  Without them
+ * every struct pid freed by the RCU callback thread contended for the
+ * lock with the thread allocating the next one (doc/performance.md).  The
+ * zone's charge is still taken and dropped per object, so the counters
+ * and the budget do not see the arrays; the slab statistics do
+ * (kmem_cache_shrink() drains them).
+ *
  * Locking: cache->lock (a mutex: callers may be any thread, including the
  * RCU callback thread, and hold it for a few list operations) protects the
- * slab lists and every slab's free list, bitmap and counts.  The zone's
- * counters are atomics; the charge is a compare-and-swap loop so the budget
- * is never exceeded, even transiently.  No lock is held while calling out.
+ * slab lists and every slab's free list, bitmap and counts.  Each array
+ * has a lock of its own, taken before cache->lock; a thread that moves to
+ * another CPU while holding one only makes the next user of that array
+ * wait.  The zone's counters are atomics; the charge is a compare-and-swap
+ * loop so the budget is never exceeded, even transiently.  No lock is held
+ * while calling out.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "pidfs/lowmem.h"
 #include "pidfs/rcu.h"
@@ -55,6 +72,19 @@ struct slab {
 	unsigned long bitmap[];		/* cache->lock: allocated objects */
 };
 
+/*
+ * A CPU's free objects, most recently freed last (mm/slab.c), and what
+ * was allocated and freed through it: the cache's object counts, kept
+ * under the lock the allocator takes anyway, so that counting costs no
+ * atomic operation (lowmem_read_stats() sums them).
+ */
+struct array_cache {
+	pthread_mutex_t lock;
+	unsigned int avail;		/* lock */
+	uint64_t allocs, frees;		/* lock; read racily: ATOMIC */
+	void *entry[];			/* lock: cache->limit of them */
+};
+
 struct kmem_cache {
 	struct lowmem *zone;		/* immutable */
 	const char *name;		/* immutable */
@@ -63,6 +93,11 @@ struct kmem_cache {
 	size_t stride;			/* immutable: size rounded to OBJ_ALIGN */
 	size_t first;			/* immutable: offset of object 0 */
 	unsigned int per_slab;		/* immutable */
+	unsigned int limit, batch;	/* immutable: array sizes */
+	unsigned int nr_arrays;		/* immutable: CPUs, up to AC_MAX_CPUS */
+	size_t ac_stride;		/* immutable: bytes per array */
+	char *arrays;			/* immutable: nr_arrays of them */
+	struct cds_list_head zone_list;	/* zone->caches_lock */
 	pthread_mutex_t lock;
 	struct cds_list_head partial;	/* lock: slabs with room */
 	struct cds_list_head full;	/* lock */
@@ -70,16 +105,56 @@ struct kmem_cache {
 	unsigned long nr_slabs;		/* lock */
 };
 
+#define BITS_PER_LONG	(8 * sizeof(unsigned long))
+#define AC_MAX_CPUS	64
+#define CACHELINE	64
+
+/*
+ * The per-kind counters, one set per CPU, summed when read: the thread
+ * that allocates and the RCU callback thread that frees would otherwise
+ * pass their cache line back and forth on every object.
+ */
+struct lowmem_cpu {
+	struct lowmem_kind_stats kind[LOWMEM_NR_KINDS];	/* ATOMIC each */
+} __attribute__((aligned(CACHELINE)));
+
 struct lowmem {
 	uint64_t budget;		/* immutable */
-	uint64_t used;			/* ATOMIC */
+	unsigned int nr_cpus;		/* immutable: up to AC_MAX_CPUS */
+	struct lowmem_cpu *cpu;		/* immutable: nr_cpus of them */
+	/* The caches, whose arrays count their objects; and the counts of
+	 * destroyed ones. */
+	pthread_mutex_t caches_lock;
+	struct cds_list_head caches;	/* caches_lock */
+	struct lowmem_kind_stats retired[LOWMEM_NR_KINDS]; /* caches_lock */
+	uint64_t used __attribute__((aligned(CACHELINE)));	/* ATOMIC */
 	uint64_t oom_events;		/* ATOMIC */
 	uint64_t slab_bytes;		/* ATOMIC */
 	unsigned long fail_nth;		/* ATOMIC */
-	struct lowmem_kind_stats kind[LOWMEM_NR_KINDS];	/* ATOMIC each */
 };
 
-#define BITS_PER_LONG	(8 * sizeof(unsigned long))
+/* The online CPUs, as far as per-CPU data goes. */
+static unsigned int nr_cpus(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+
+	return cpus < 1 ? 1 :
+	       cpus > AC_MAX_CPUS ? AC_MAX_CPUS : (unsigned int)cpus;
+}
+
+/* sched_getcpu() is a read of glibc's rseq area; any index will do. */
+static unsigned int this_cpu(unsigned int nr)
+{
+	int cpu = sched_getcpu();
+
+	return cpu > 0 ? (unsigned int)cpu % nr : 0;
+}
+
+static struct lowmem_kind_stats *kind_stats(struct lowmem *lm,
+					    enum lowmem_kind kind)
+{
+	return &lm->cpu[this_cpu(lm->nr_cpus)].kind[kind];
+}
 
 static void stat_add(uint64_t *v, int64_t d)
 {
@@ -91,6 +166,12 @@ static uint64_t stat_read(const uint64_t *v)
 	return __atomic_load_n(v, __ATOMIC_RELAXED);
 }
 
+/* A sum of per-CPU deltas of a count that cannot be negative. */
+static uint64_t gauge(uint64_t sum)
+{
+	return (int64_t)sum < 0 ? 0 : sum;
+}
+
 struct lowmem *lowmem_create(uint64_t budget)
 {
 	struct lowmem *lm;
@@ -99,15 +180,29 @@ struct lowmem *lowmem_create(uint64_t budget)
 		errno = EINVAL;
 		return NULL;
 	}
-	lm = calloc(1, sizeof(*lm));
+	lm = aligned_alloc(CACHELINE, sizeof(*lm));
 	if (!lm)
 		return NULL;
+	memset(lm, 0, sizeof(*lm));
 	lm->budget = budget;
+	lm->nr_cpus = nr_cpus();
+	lm->cpu = aligned_alloc(CACHELINE, lm->nr_cpus * sizeof(*lm->cpu));
+	if (!lm->cpu) {
+		free(lm);
+		return NULL;
+	}
+	memset(lm->cpu, 0, lm->nr_cpus * sizeof(*lm->cpu));
+	pthread_mutex_init(&lm->caches_lock, NULL);
+	CDS_INIT_LIST_HEAD(&lm->caches);
 	return lm;
 }
 
 void lowmem_destroy(struct lowmem *lm)
 {
+	if (!lm)
+		return;
+	pthread_mutex_destroy(&lm->caches_lock);
+	free(lm->cpu);
 	free(lm);
 }
 
@@ -128,6 +223,7 @@ static bool injected_failure(struct lowmem *lm)
 	return false;
 }
 
+/* Charge @size bytes to the zone; on failure, count it against @kind. */
 static bool charge(struct lowmem *lm, enum lowmem_kind kind, size_t size)
 {
 	uint64_t used = __atomic_load_n(&lm->used, __ATOMIC_RELAXED);
@@ -140,22 +236,85 @@ static bool charge(struct lowmem *lm, enum lowmem_kind kind, size_t size)
 	} while (!__atomic_compare_exchange_n(&lm->used, &used, used + size,
 					      false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
-	stat_add(&lm->kind[kind].objects, 1);
-	stat_add(&lm->kind[kind].bytes, (int64_t)size);
-	stat_add(&lm->kind[kind].allocs, 1);
 	return true;
 
 fail:
 	stat_add(&lm->oom_events, 1);
-	stat_add(&lm->kind[kind].failures, 1);
+	stat_add(&kind_stats(lm, kind)->failures, 1);
 	return false;
 }
 
-static void uncharge(struct lowmem *lm, enum lowmem_kind kind, size_t size)
+static void uncharge(struct lowmem *lm, size_t size)
 {
 	stat_add(&lm->used, -(int64_t)size);
-	stat_add(&lm->kind[kind].objects, -1);
-	stat_add(&lm->kind[kind].bytes, -(int64_t)size);
+}
+
+/* For pages: the charge and the per-kind counts of the zone itself. */
+static bool charge_page(struct lowmem *lm, enum lowmem_kind kind)
+{
+	struct lowmem_kind_stats *ks;
+
+	if (!charge(lm, kind, LOWMEM_PAGE))
+		return false;
+	ks = kind_stats(lm, kind);
+	stat_add(&ks->objects, 1);
+	stat_add(&ks->bytes, LOWMEM_PAGE);
+	stat_add(&ks->allocs, 1);
+	return true;
+}
+
+static void uncharge_page(struct lowmem *lm, enum lowmem_kind kind)
+{
+	struct lowmem_kind_stats *ks = kind_stats(lm, kind);
+
+	uncharge(lm, LOWMEM_PAGE);
+	stat_add(&ks->objects, -1);
+	stat_add(&ks->bytes, -(int64_t)LOWMEM_PAGE);
+}
+
+static inline struct array_cache *cpu_array(const struct kmem_cache *c,
+					    unsigned int i)
+{
+	return (struct array_cache *)(c->arrays + (size_t)i * c->ac_stride);
+}
+
+static struct array_cache *this_cpu_array(const struct kmem_cache *c)
+{
+	return cpu_array(c, this_cpu(c->nr_arrays));
+}
+
+/* enable_cpucache() of 2.6.17, by object size. */
+static bool arrays_init(struct kmem_cache *c, size_t stride)
+{
+	if (stride > 131072)
+		c->limit = 1;
+	else if (stride > LOWMEM_PAGE)
+		c->limit = 8;
+	else if (stride > 1024)
+		c->limit = 24;
+	else if (stride > 256)
+		c->limit = 54;
+	else
+		c->limit = 120;
+	c->batch = (c->limit + 1) / 2;
+	c->nr_arrays = nr_cpus();
+	c->ac_stride = (sizeof(struct array_cache) +
+			c->limit * sizeof(void *) + CACHELINE - 1) &
+		       ~(size_t)(CACHELINE - 1);
+	c->arrays = aligned_alloc(CACHELINE, c->nr_arrays * c->ac_stride);
+	if (!c->arrays)
+		return false;
+	memset(c->arrays, 0, c->nr_arrays * c->ac_stride);
+	for (unsigned int i = 0; i < c->nr_arrays; i++)
+		pthread_mutex_init(&cpu_array(c, i)->lock, NULL);
+	return true;
+}
+
+static void arrays_destroy(struct kmem_cache *c)
+{
+	for (unsigned int i = 0; i < c->nr_arrays; i++)
+		pthread_mutex_destroy(&cpu_array(c, i)->lock);
+	free(c->arrays);
 }
 
 struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
@@ -185,6 +344,10 @@ struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	if (!arrays_init(c, stride)) {
+		free(c);
+		return NULL;
+	}
 	c->zone = lm;
 	c->name = name;
 	c->kind = kind;
@@ -195,7 +358,24 @@ struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 	pthread_mutex_init(&c->lock, NULL);
 	CDS_INIT_LIST_HEAD(&c->partial);
 	CDS_INIT_LIST_HEAD(&c->full);
+	pthread_mutex_lock(&lm->caches_lock);
+	cds_list_add_tail(&c->zone_list, &lm->caches);
+	pthread_mutex_unlock(&lm->caches_lock);
 	return c;
+}
+
+/* Add what @c's arrays counted to @ks. */
+static void cache_stats(struct kmem_cache *c, struct lowmem_kind_stats *ks)
+{
+	for (unsigned int i = 0; i < c->nr_arrays; i++) {
+		struct array_cache *ac = cpu_array(c, i);
+		uint64_t allocs = stat_read(&ac->allocs);
+		uint64_t frees = stat_read(&ac->frees);
+
+		ks->allocs += allocs;
+		ks->objects += allocs - frees;
+		ks->bytes += (allocs - frees) * c->size;
+	}
 }
 
 static void slab_unmap(struct kmem_cache *c, struct slab *s)
@@ -212,6 +392,11 @@ void kmem_cache_destroy(struct kmem_cache *c)
 
 	if (!c)
 		return;
+	/* Its counts outlive it, leaks included (their charge stays too). */
+	pthread_mutex_lock(&c->zone->caches_lock);
+	cds_list_del(&c->zone_list);
+	cache_stats(c, &c->zone->retired[c->kind]);
+	pthread_mutex_unlock(&c->zone->caches_lock);
 	/* Objects still allocated here are a caller's leak; unmap anyway. */
 	cds_list_for_each_entry_safe(s, tmp, &c->partial, list)
 		slab_unmap(c, s);
@@ -219,6 +404,7 @@ void kmem_cache_destroy(struct kmem_cache *c)
 		slab_unmap(c, s);
 	if (c->spare)
 		slab_unmap(c, c->spare);
+	arrays_destroy(c);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -275,76 +461,142 @@ static inline struct slab *slab_of(const void *obj)
 	return (struct slab *)((uintptr_t)obj & ~(uintptr_t)(SLAB_SIZE - 1));
 }
 
-void *kmem_cache_alloc(struct kmem_cache *c)
+/*
+ * Move up to c->batch objects from the slabs to @ac, mapping a slab only
+ * if none has room (cache_alloc_refill()).  Objects stay poisoned: they
+ * are free until handed out.  Call with ac->lock held; false if nothing
+ * could be had.
+ */
+static bool cache_refill(struct kmem_cache *c, struct array_cache *ac)
 {
 	struct slab *s;
 	unsigned int i;
 	void *obj;
 
+	pthread_mutex_lock(&c->lock);
+	while (ac->avail < c->batch) {
+		if (cds_list_empty(&c->partial)) {
+			if (ac->avail)
+				break;
+			s = c->spare;
+			c->spare = NULL;
+			if (!s)
+				s = slab_map(c);
+			if (!s)
+				break;
+			cds_list_add(&s->list, &c->partial);
+		}
+		s = cds_list_first_entry(&c->partial, struct slab, list);
+		if (s->freelist) {
+			obj = s->freelist;
+			unpoison(obj, sizeof(void *));
+			s->freelist = *(void **)obj;
+			poison(obj, sizeof(void *));
+		} else {
+			obj = slab_obj(c, s, s->fresh++);
+		}
+		i = slab_index(c, s, obj);
+		s->bitmap[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+		if (++s->inuse == c->per_slab)
+			cds_list_move(&s->list, &c->full);
+		ac->entry[ac->avail++] = obj;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ac->avail > 0;
+}
+
+/* Give @n objects back to their slabs (free_block()).  c->lock held. */
+static void free_block(struct kmem_cache *c, void **objs, unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++) {
+		void *obj = objs[k];
+		struct slab *s = slab_of(obj);
+		unsigned int i = slab_index(c, s, obj);
+
+		s->bitmap[i / BITS_PER_LONG] &= ~(1UL << (i % BITS_PER_LONG));
+		unpoison(obj, sizeof(void *));
+		*(void **)obj = s->freelist;
+		poison(obj, sizeof(void *));
+		s->freelist = obj;
+		if (s->inuse-- == c->per_slab)
+			cds_list_move(&s->list, &c->partial);
+		if (!s->inuse) {
+			cds_list_del(&s->list);
+			if (c->spare)
+				slab_unmap(c, s);
+			else
+				c->spare = s;
+		}
+	}
+}
+
+/* Give the oldest c->batch objects of a full @ac back.  ac->lock held. */
+static void cache_flusharray(struct kmem_cache *c, struct array_cache *ac)
+{
+	pthread_mutex_lock(&c->lock);
+	free_block(c, ac->entry, c->batch);
+	pthread_mutex_unlock(&c->lock);
+	ac->avail -= c->batch;
+	memmove(ac->entry, ac->entry + c->batch, ac->avail * sizeof(void *));
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c)
+{
+	struct array_cache *ac;
+	void *obj = NULL;
+
 	if (!charge(c->zone, c->kind, c->size))
 		return NULL;
 
-	pthread_mutex_lock(&c->lock);
-	if (cds_list_empty(&c->partial)) {
-		s = c->spare;
-		c->spare = NULL;
-		if (!s)
-			s = slab_map(c);
-		if (!s) {
-			pthread_mutex_unlock(&c->lock);
-			uncharge(c->zone, c->kind, c->size);
-			stat_add(&c->zone->oom_events, 1);
-			return NULL;
-		}
-		cds_list_add(&s->list, &c->partial);
+	ac = this_cpu_array(c);
+	pthread_mutex_lock(&ac->lock);
+	if (ac->avail || cache_refill(c, ac)) {
+		obj = ac->entry[--ac->avail];
+		__atomic_store_n(&ac->allocs, ac->allocs + 1, __ATOMIC_RELAXED);
 	}
-	s = cds_list_first_entry(&c->partial, struct slab, list);
-	if (s->freelist) {
-		obj = s->freelist;
-		unpoison(obj, c->stride);
-		s->freelist = *(void **)obj;
-	} else {
-		obj = slab_obj(c, s, s->fresh++);
-		unpoison(obj, c->stride);
+	pthread_mutex_unlock(&ac->lock);
+	if (!obj) {
+		uncharge(c->zone, c->size);
+		stat_add(&c->zone->oom_events, 1);
+		stat_add(&kind_stats(c->zone, c->kind)->failures, 1);
+		return NULL;
 	}
-	i = slab_index(c, s, obj);
-	s->bitmap[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
-	if (++s->inuse == c->per_slab)
-		cds_list_move(&s->list, &c->full);
-	pthread_mutex_unlock(&c->lock);
 
 	/* Touch it: the charge must be resident, as kernel memory is. */
+	unpoison(obj, c->stride);
 	memset(obj, 0, c->size);
 	return obj;
 }
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	struct slab *s = slab_of(obj);
-	struct slab *unmap = NULL;
-	unsigned int i;
+	struct array_cache *ac;
 
 	if (!obj)
 		return;
-	pthread_mutex_lock(&c->lock);
-	i = slab_index(c, s, obj);
-	s->bitmap[i / BITS_PER_LONG] &= ~(1UL << (i % BITS_PER_LONG));
-	*(void **)obj = s->freelist;
-	s->freelist = obj;
 	poison(obj, c->stride);
-	if (s->inuse-- == c->per_slab)
-		cds_list_move(&s->list, &c->partial);
-	if (!s->inuse) {
-		cds_list_del(&s->list);
-		if (c->spare)
-			unmap = s;
-		else
-			c->spare = s;
+	ac = this_cpu_array(c);
+	pthread_mutex_lock(&ac->lock);
+	if (ac->avail == c->limit)
+		cache_flusharray(c, ac);
+	ac->entry[ac->avail++] = obj;
+	__atomic_store_n(&ac->frees, ac->frees + 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&ac->lock);
+	uncharge(c->zone, c->size);
+}
+
+void kmem_cache_shrink(struct kmem_cache *c)
+{
+	for (unsigned int i = 0; i < c->nr_arrays; i++) {
+		struct array_cache *ac = cpu_array(c, i);
+
+		pthread_mutex_lock(&ac->lock);
+		pthread_mutex_lock(&c->lock);
+		free_block(c, ac->entry, ac->avail);
+		pthread_mutex_unlock(&c->lock);
+		ac->avail = 0;
+		pthread_mutex_unlock(&ac->lock);
 	}
-	if (unmap)
-		slab_unmap(c, unmap);
-	pthread_mutex_unlock(&c->lock);
-	uncharge(c->zone, c->kind, c->size);
 }
 
 struct kmem_cache *kmem_cache_of(const void *obj)
@@ -370,28 +622,55 @@ static void slab_for_each(struct kmem_cache *c, struct slab *s,
 			fn(slab_obj(c, s, i), arg);
 }
 
+/* Mark the objects of every array free (@set false) or taken again. */
+static void arrays_mark(struct kmem_cache *c, bool set)
+{
+	for (unsigned int k = 0; k < c->nr_arrays; k++) {
+		struct array_cache *ac = cpu_array(c, k);
+
+		for (unsigned int j = 0; j < ac->avail; j++) {
+			struct slab *s = slab_of(ac->entry[j]);
+			unsigned int i = slab_index(c, s, ac->entry[j]);
+			unsigned long bit = 1UL << (i % BITS_PER_LONG);
+
+			if (set)
+				s->bitmap[i / BITS_PER_LONG] |= bit;
+			else
+				s->bitmap[i / BITS_PER_LONG] &= ~bit;
+		}
+	}
+}
+
 void kmem_cache_for_each(struct kmem_cache *c,
 			 void (*fn)(void *obj, void *arg), void *arg)
 {
 	struct slab *s;
 
+	/* Every array, then the cache: the order the allocator takes them. */
+	for (unsigned int k = 0; k < c->nr_arrays; k++)
+		pthread_mutex_lock(&cpu_array(c, k)->lock);
 	pthread_mutex_lock(&c->lock);
+	/* Objects waiting in the arrays are free: hide them from the walk. */
+	arrays_mark(c, false);
 	cds_list_for_each_entry(s, &c->partial, list)
 		slab_for_each(c, s, fn, arg);
 	cds_list_for_each_entry(s, &c->full, list)
 		slab_for_each(c, s, fn, arg);
+	arrays_mark(c, true);
 	pthread_mutex_unlock(&c->lock);
+	for (unsigned int k = c->nr_arrays; k-- > 0;)
+		pthread_mutex_unlock(&cpu_array(c, k)->lock);
 }
 
 void *lowmem_get_page(struct lowmem *lm, enum lowmem_kind kind)
 {
 	void *page;
 
-	if (!charge(lm, kind, LOWMEM_PAGE))
+	if (!charge_page(lm, kind))
 		return NULL;
 	page = aligned_alloc(LOWMEM_PAGE, LOWMEM_PAGE);
 	if (!page) {
-		uncharge(lm, kind, LOWMEM_PAGE);
+		uncharge_page(lm, kind);
 		stat_add(&lm->oom_events, 1);
 		return NULL;
 	}
@@ -404,17 +683,17 @@ void lowmem_free_page(struct lowmem *lm, enum lowmem_kind kind, void *page)
 	if (!page)
 		return;
 	free(page);
-	uncharge(lm, kind, LOWMEM_PAGE);
+	uncharge_page(lm, kind);
 }
 
 void lowmem_pin(struct lowmem *lm, enum lowmem_kind kind)
 {
-	stat_add(&lm->kind[kind].pinned, 1);
+	stat_add(&kind_stats(lm, kind)->pinned, 1);
 }
 
 void lowmem_unpin(struct lowmem *lm, enum lowmem_kind kind)
 {
-	stat_add(&lm->kind[kind].pinned, -1);
+	stat_add(&kind_stats(lm, kind)->pinned, -1);
 }
 
 unsigned long lowmem_fail_nth(struct lowmem *lm, unsigned long nth)
@@ -424,19 +703,43 @@ unsigned long lowmem_fail_nth(struct lowmem *lm, unsigned long nth)
 
 void lowmem_read_stats(struct lowmem *lm, struct lowmem_stats *st)
 {
+	struct lowmem_kind_stats retired[LOWMEM_NR_KINDS];
+	struct kmem_cache *c;
+
 	memset(st, 0, sizeof(*st));
 	st->budget = lm->budget;
 	st->used = stat_read(&lm->used);
 	st->oom_events = stat_read(&lm->oom_events);
 	st->slab_bytes = stat_read(&lm->slab_bytes);
+	pthread_mutex_lock(&lm->caches_lock);
+	cds_list_for_each_entry(c, &lm->caches, zone_list)
+		cache_stats(c, &st->kind[c->kind]);
+	memcpy(retired, lm->retired, sizeof(retired));
+	pthread_mutex_unlock(&lm->caches_lock);
 	for (int k = 0; k < LOWMEM_NR_KINDS; k++) {
-		const struct lowmem_kind_stats *ks = &lm->kind[k];
+		struct lowmem_kind_stats *sum = &st->kind[k];
 
-		st->kind[k].objects = stat_read(&ks->objects);
-		st->kind[k].bytes = stat_read(&ks->bytes);
-		st->kind[k].pinned = stat_read(&ks->pinned);
-		st->kind[k].allocs = stat_read(&ks->allocs);
-		st->kind[k].failures = stat_read(&ks->failures);
+		sum->objects += retired[k].objects;
+		sum->bytes += retired[k].bytes;
+		sum->allocs += retired[k].allocs;
+		for (unsigned int cpu = 0; cpu < lm->nr_cpus; cpu++) {
+			const struct lowmem_kind_stats *ks =
+				&lm->cpu[cpu].kind[k];
+
+			sum->objects += stat_read(&ks->objects);
+			sum->bytes += stat_read(&ks->bytes);
+			sum->pinned += stat_read(&ks->pinned);
+			sum->allocs += stat_read(&ks->allocs);
+			sum->failures += stat_read(&ks->failures);
+		}
+		/*
+		 * Read while others count, a sum may catch an object's free
+		 * on one CPU and not its allocation on another: never let
+		 * that show as a wrapped gauge.
+		 */
+		sum->objects = gauge(sum->objects);
+		sum->bytes = gauge(sum->bytes);
+		sum->pinned = gauge(sum->pinned);
 	}
 }
 

@@ -7,9 +7,10 @@
  * (objects, bytes, allocs, failures, pinned), the slab caches (objects
  * zeroed, the cache of an object found from its address across slabs,
  * kmem_cache_for_each() visiting exactly the live objects, slabs mapped
- * and unmapped with one spare kept), bitmap pages, fault injection, and a
- * round trip of many objects.  A last test allocates from several threads
- * at once, for the sanitizers.
+ * and unmapped with one spare kept), the per-CPU arrays (last freed, first
+ * reused; batches back to the slabs; kmem_cache_shrink()), bitmap pages,
+ * fault injection, and a round trip of many objects.  A last test
+ * allocates from several threads at once, for the sanitizers.
  *
  * The zone uses no RCU, but each test still builds its zone in a checked
  * fixture and tears it down, so the suite runs the same with CK_FORK=no.
@@ -18,6 +19,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,6 +528,8 @@ START_TEST(test_slab_bytes)
 		for (int i = 0; i < N; i++)
 			if (((uintptr_t)obj[i] & mask) == base[j])
 				kmem_cache_free(cache_a, obj[i]);
+		/* Freed objects wait in the per-CPU arrays until drained. */
+		kmem_cache_shrink(cache_a);
 		ck_assert_uint_eq(stats().slab_bytes,
 				  (j == 0 ? 3 : 3 - j) * slab);
 	}
@@ -604,6 +608,78 @@ START_TEST(test_full_slab)
 }
 END_TEST
 
+/* Run the calling thread on one CPU only, so that it has one array. */
+static void stay_on_this_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	ck_assert_int_ge(cpu, 0);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+/*
+ * The per-CPU arrays (mm/slab.c's array_cache): the object freed last is
+ * the first handed out again; a freed object is uncharged and uncounted at
+ * once but goes back to its slab only in a batch, when the array is full
+ * (120 objects of 72 bytes, 60 at a time), or when the cache is shrunk;
+ * and kmem_cache_for_each() never visits an object waiting in an array.
+ */
+START_TEST(test_cpu_arrays)
+{
+	enum { N = 200 };
+	void *obj[N], *x;
+	struct visit v = { 0 };
+	uint64_t one;
+
+	stay_on_this_cpu();
+	zone(BIG_BUDGET);
+	cache_a = kmem_cache_create(lm, "pid", LOWMEM_PID, 72);
+	ck_assert_ptr_nonnull(cache_a);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_nonnull(obj[i] = kmem_cache_alloc(cache_a));
+	one = stats().slab_bytes;
+	ck_assert_uint_eq(one, 2UL << 20);
+
+	/* Last freed, first reused: the cache-hot one. */
+	kmem_cache_free(cache_a, obj[7]);
+	kmem_cache_free(cache_a, obj[3]);
+	ck_assert_uint_eq(stats().kind[LOWMEM_PID].objects, N - 2);
+	ck_assert_uint_eq(stats().used, (N - 2) * 72);
+	x = kmem_cache_alloc(cache_a);
+	ck_assert_ptr_eq(x, obj[3]);
+	x = kmem_cache_alloc(cache_a);
+	ck_assert_ptr_eq(x, obj[7]);
+
+	/* Everything freed: counted at once, no longer visited ... */
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(cache_a, obj[i]);
+	ck_assert_uint_eq(stats().kind[LOWMEM_PID].objects, 0);
+	ck_assert_uint_eq(stats().kind[LOWMEM_PID].bytes, 0);
+	ck_assert_uint_eq(stats().kind[LOWMEM_PID].allocs, N + 2);
+	ck_assert_uint_eq(stats().used, 0);
+	kmem_cache_for_each(cache_a, visit_fn, &v);
+	ck_assert_uint_eq(v.n, 0);
+	/* ... but the slab still holds what waits in the array ... */
+	ck_assert_uint_eq(stats().slab_bytes, one);
+	/* ... until the array is drained; the slab stays, as the spare. */
+	kmem_cache_shrink(cache_a);
+	ck_assert_uint_eq(stats().slab_bytes, one);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_nonnull(obj[i] = kmem_cache_alloc(cache_a));
+	ck_assert_uint_eq(stats().slab_bytes, one);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(cache_a, obj[i]);
+	kmem_cache_shrink(cache_a);
+	kmem_cache_destroy(cache_a);
+	cache_a = NULL;
+	ck_assert_uint_eq(stats().slab_bytes, 0);
+	ck_assert_uint_eq(stats().kind[LOWMEM_PID].allocs, 2 * N + 2);
+}
+END_TEST
+
 START_TEST(test_many)
 {
 	void **obj = malloc(MANY * sizeof(*obj));
@@ -638,8 +714,9 @@ START_TEST(test_many)
 	ck_assert_uint_eq(st.kind[LOWMEM_PID].bytes, 0);
 	ck_assert_uint_eq(st.kind[LOWMEM_PID].allocs, MANY);
 	ck_assert_uint_eq(st.oom_events, 0);
-	/* One spare slab is all that stays mapped. */
-	slab = st.slab_bytes;
+	/* Drained of the per-CPU arrays, one spare slab is all that stays. */
+	kmem_cache_shrink(cache_a);
+	slab = stats().slab_bytes;
 	ck_assert_uint_gt(slab, 0);
 	ck_assert_uint_lt(slab, (uint64_t)MANY * 72 / 2);
 	free(obj);
@@ -887,6 +964,7 @@ Suite *lowmem_suite(void)
 	tcase_add_test(tc, test_slab_bytes);
 	tcase_add_test(tc, test_full_slab);
 	tcase_add_test(tc, test_destroy_leaky);
+	tcase_add_test(tc, test_cpu_arrays);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_threads);
 	suite_add_tcase(s, tc);

@@ -22,8 +22,9 @@
  * Allocation past the budget fails and counts an OOM event.  A fault
  * injection hook fails the Nth allocation from now, for tests.
  *
- * Locking: each cache has its own mutex over its slab lists; the zone's
- * counters are atomics.  Everything here may be called from any thread, and
+ * Locking: each cache has its own mutex over its slab lists and one per
+ * CPU over that CPU's array of free objects; the zone's counters are
+ * atomics.  Everything here may be called from any thread, and
  * none of it sleeps except on those mutexes.  The zone never prints.
  */
 #ifndef PIDFS_LOWMEM_H
@@ -86,12 +87,21 @@ void kmem_cache_destroy(struct kmem_cache *cachep);
 /*
  * Allocate one zeroed object, charging its size to the zone.  Returns NULL
  * when the charge would exceed the budget or an injected fault fires.
- * Takes the cache's mutex.
+ * Takes the calling CPU's array lock, and the cache's mutex once per batch.
  */
 void *kmem_cache_alloc(struct kmem_cache *cachep);
 
-/* Free an object from kmem_cache_alloc() and uncharge it. */
+/*
+ * Free an object from kmem_cache_alloc() and uncharge it.  The object
+ * waits in the calling CPU's array until a batch goes back to its slab.
+ */
 void kmem_cache_free(struct kmem_cache *cachep, void *obj);
+
+/*
+ * Give every object waiting in the per-CPU arrays back to its slab, so
+ * that empty slabs are unmapped (the kernel's kmem_cache_shrink()).
+ */
+void kmem_cache_shrink(struct kmem_cache *cachep);
 
 /* The cache an object was allocated from: constant time, lock-free. */
 struct kmem_cache *kmem_cache_of(const void *obj);
@@ -103,7 +113,7 @@ struct lowmem *kmem_cache_zone(const struct kmem_cache *cachep);
 size_t kmem_cache_size(const struct kmem_cache *cachep);
 
 /*
- * Call @fn on every allocated object of @cachep, under the cache's mutex
+ * Call @fn on every allocated object of @cachep, under the cache's locks
  * (so @fn must not allocate from or free to @cachep).
  */
 void kmem_cache_for_each(struct kmem_cache *cachep,
