@@ -307,8 +307,16 @@ static void run_fails_clean(const char *line, int want_err, const char *want)
 {
 	struct snap before, after;
 
+	/*
+	 * Compare the model at rest: what earlier commands left to RCU
+	 * callbacks (a reaped task's struct pid, freed a grace period
+	 * later) must not land between the snapshots; and whatever the
+	 * failed command queued must show in the second.
+	 */
+	rcu_barrier();
 	snap_take(&before);
 	run_err(line, want_err, want);
+	rcu_barrier();
 	snap_take(&after);
 	snap_same(&before, &after, line);
 	snap_free(&before);
