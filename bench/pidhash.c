@@ -28,7 +28,10 @@
  *   lookup    ns per lookup of a random live pid, at 1000, 32768 and
  *             1000000 live pids (pid_max 4194304), with the hash sized as
  *             the patch does (pidhash_shift_for(896 MiB) = 12: 4096
- *             buckets) and sized to the load (buckets >= live pids);
+ *             buckets), sized to the load (buckets >= live pids) and
+ *             sized to pid_max (4194304 buckets); at 32768 pids, the
+ *             targets' size, single-reader lookups run at least 15
+ *             rounds, since pid and the plain hlist come out within 1%;
  *             "find" is rcu_read_lock + lookup + rcu_read_unlock, and
  *             "find_get" also takes and drops a reference; 1 and 2 reader
  *             threads, with and without a writer doing fork+reap's hash
@@ -84,6 +87,8 @@
 #define GOLDEN_RATIO_PRIME_64 0x9e37fffffffc0001ULL
 #define PID_MAX_BENCH PID_MAX_LIMIT
 #define MAX_ROUNDS 31
+/* Rounds of the targets' lookups (32768 pids, one reader) at least. */
+#define TARGET_ROUNDS 15
 #define MAX_READERS 2
 #define BATCH 256
 
@@ -92,7 +97,7 @@ static struct {
 	double seconds;
 	bool small;
 	int only_size; /* -N: this many live pids only */
-	const char *only_sizing; /* -Z: "patch" or "load" only */
+	const char *only_sizing; /* -Z: "patch", "load" or "pidmax" only */
 	/* For callgrind: phases of a fixed count of operations, not time. */
 	unsigned long count;
 	const char *sections; /* letters: see usage() */
@@ -944,11 +949,10 @@ static void lookup_latency(void *tables[], const int *keys, int n,
 			 mine ? "find_get" : "find", n, sizing);
 		snprintf(base, sizeof(base), "hlist.%s n=%d hash=%s r=1 w=0",
 			 theirs ? "find_get" : "find", n, sizing);
-		bench_csv(k == 2 ? "pidhash.vs_hlist_noref" :
-				   "pidhash.vs_hlist",
-			  variant, bench_median(ns[mine], opt.rounds), "ns/op",
-			  ratio_median(ns[2 * D_HLIST + theirs], ns[mine]),
-			  base);
+		bench_csv(
+			k == 2 ? "pidhash.vs_hlist_noref" : "pidhash.vs_hlist",
+			variant, bench_median(ns[mine], opt.rounds), "ns/op",
+			ratio_median(ns[2 * D_HLIST + theirs], ns[mine]), base);
 	}
 	if (misses)
 		bench_die("%llu lookups of live pids failed",
@@ -1232,7 +1236,7 @@ static void usage(FILE *f, const char *prog)
 		"[-Z SIZING] [-o SECTIONS]\n"
 		"  -s           sizes 1000 and 32768 only\n"
 		"  -N PIDS      this many live pids only\n"
-		"  -Z SIZING    hash sized \"patch\" or \"load\" only\n"
+		"  -Z SIZING    hash sized \"patch\", \"load\" or \"pidmax\" only\n"
 		"  -n OPS       phases of OPS operations, not of a time: for\n"
 		"               valgrind --tool=callgrind (instructions per op)\n"
 		"  -o SECTIONS  letters of the sections to run (default lcfma):\n"
@@ -1306,14 +1310,15 @@ int main(int argc, char **argv)
 	for (int si = 0; si < nsizes; si++) {
 		int n = opt.only_size ? opt.only_size : sizes[si];
 		int *keys = make_keys(n);
-		const int shifts[2] = { pidhash_shift_for(896),
-					shift_for_load(n) };
-		const char *sizing[2] = { "patch", "load" };
+		const int shifts[3] = { pidhash_shift_for(896),
+					shift_for_load(n),
+					shift_for_load(PID_MAX_BENCH) };
+		const char *sizing[3] = { "patch", "load", "pidmax" };
 
-		for (int z = 0; z < 2; z++) {
+		for (int z = 0; z < 3; z++) {
 			void *tables[NR_DESIGNS];
 
-			if (z == 1 && shifts[1] == shifts[0])
+			if (z > 0 && shifts[z] == shifts[z - 1])
 				continue;
 			if (opt.only_sizing &&
 			    strcmp(opt.only_sizing, sizing[z]))
@@ -1323,8 +1328,15 @@ int main(int argc, char **argv)
 				continue;
 			for (int d = 0; d < NR_DESIGNS; d++)
 				tables[d] = designs[d].build(n, shifts[z]);
-			if (section('l'))
+			if (section('l')) {
+				int rounds = opt.rounds;
+
+				if (n == 32768 && !bench_quick() &&
+				    opt.rounds < TARGET_ROUNDS)
+					opt.rounds = TARGET_ROUNDS;
 				lookup_latency(tables, keys, n, sizing[z]);
+				opt.rounds = rounds;
+			}
 			if (section('c')) {
 				printf("  %-11s %7s %-6s", "find_get", "", "");
 				for (int d = 0; d < NR_DESIGNS; d++)

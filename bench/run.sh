@@ -129,20 +129,22 @@ END {
 		least("fs.stat", "^pidfs"), ">=", "1.0")
 	line("readdir of the root, 10000 tasks, vs /proc", \
 		least("fs.readdir", "^pidfs t=[12] n=10000"), ">=", "3.0")
-	line("find_get_pid vs plain RCU hlist, 32768 pids+buckets", \
+	line("find_get_pid vs plain RCU hlist, 32768, load|pid_max", \
 		least("pidhash.vs_hlist", \
-		      "^pid.find_get n=32768 hash=load r=1 w=0"), ">=", "1.0")
-	line("find_pid vs plain RCU hlist, 32768 pids+buckets", \
+		      "^pid.find_get n=32768 hash=(load|pidmax) r=1 w=0"), \
+		">=", "1.0")
+	line("find_pid vs plain RCU hlist, 32768, load|pid_max", \
 		least("pidhash.vs_hlist", \
-		      "^pid.find n=32768 hash=load r=1 w=0"), ">=", "1.0")
+		      "^pid.find n=32768 hash=(load|pidmax) r=1 w=0"), \
+		">=", "1.0")
 	info("  (find_get_pid vs the plain lookup without a reference)", \
 		least("pidhash.vs_hlist_noref", \
-		      "^pid.find_get n=32768 hash=load r=1 w=0"))
-	line("find_pid vs pre-patch, 32768 pids, both sizings", \
+		      "^pid.find_get n=32768 hash=(load|pidmax) r=1 w=0"))
+	line("find_pid vs pre-patch, 32768 pids, all sizings", \
 		least("pidhash.lookup", \
 		      "^prepatch.find n=32768 hash=[a-z]+ r=1 w=0"), ">=", \
 		"1.0")
-	line("find_get vs pre-patch find+get_task, 32768, both", \
+	line("find_get vs pre-patch find+get_task, 32768, all", \
 		least("pidhash.lookup", \
 		      "^prepatch.find_get n=32768 hash=[a-z]+ r=1 w=0"), \
 		">=", "1.0")
