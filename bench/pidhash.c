@@ -856,6 +856,24 @@ static double ratio_median(const double *a, const double *b)
 	return bench_median(q, opt.rounds);
 }
 
+static int cmp_ratio(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The first (q = 1) or third (q = 3) quartile of the per-round ratios. */
+static double ratio_quartile(const double *a, const double *b, int q)
+{
+	double v[MAX_ROUNDS];
+
+	for (int r = 0; r < opt.rounds; r++)
+		v[r] = a[r] / b[r];
+	qsort(v, (size_t)opt.rounds, sizeof(v[0]), cmp_ratio);
+	return v[(opt.rounds - 1) * q / 4];
+}
+
 /* A random order of the live numbers 2..n+1. */
 static int *make_keys(int n)
 {
@@ -953,6 +971,18 @@ static void lookup_latency(void *tables[], const int *keys, int n,
 			k == 2 ? "pidhash.vs_hlist_noref" : "pidhash.vs_hlist",
 			variant, bench_median(ns[mine], opt.rounds), "ns/op",
 			ratio_median(ns[2 * D_HLIST + theirs], ns[mine]), base);
+		if (k == 2)
+			continue;
+		/* How the rounds spread: pid and the hlist come out close. */
+		for (int q = 1; q <= 3; q += 2) {
+			char name[40];
+
+			snprintf(name, sizeof(name), "pidhash.vs_hlist.q%d", q);
+			bench_csv(name, variant,
+				  ratio_quartile(ns[2 * D_HLIST + theirs],
+						 ns[mine], q),
+				  "ratio", NAN, base);
+		}
 	}
 	if (misses)
 		bench_die("%llu lookups of live pids failed",
