@@ -55,15 +55,32 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double bench_median(const double *v, int n)
+/* A sorted copy of @v, to be freed. */
+static double *sorted(const double *v, int n)
 {
-	double *c = malloc((size_t)n * sizeof(*c)), m;
+	double *c = malloc((size_t)n * sizeof(*c));
 
 	if (!c)
 		bench_die("out of memory");
 	memcpy(c, v, (size_t)n * sizeof(*c));
 	qsort(c, (size_t)n, sizeof(*c), cmp_double);
+	return c;
+}
+
+double bench_median(const double *v, int n)
+{
+	double *c = sorted(v, n), m;
+
 	m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+	free(c);
+	return m;
+}
+
+double bench_quartile(const double *v, int n, int q)
+{
+	double *c = sorted(v, n), m;
+
+	m = c[(n - 1) * q / 4];
 	free(c);
 	return m;
 }

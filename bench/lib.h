@@ -32,6 +32,8 @@ uint64_t bench_now_ns(void);
 
 /* The median of @n values (sorts a copy; @n > 0). */
 double bench_median(const double *v, int n);
+/* The first (q = 1) or third (q = 3) quartile of @v, by rank. */
+double bench_quartile(const double *v, int n, int q);
 
 /* Least-squares slope of @y over @x, @n >= 2 points. */
 double bench_slope(const double *x, const double *y, int n);

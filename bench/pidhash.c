@@ -847,31 +847,28 @@ static double run_churn(const struct variant *v)
 	return (double)(now - start) / (double)ops;
 }
 
+/* The per-round ratios a[r] / b[r]. */
+static void ratios(const double *a, const double *b, double *q)
+{
+	for (int r = 0; r < opt.rounds; r++)
+		q[r] = a[r] / b[r];
+}
+
 static double ratio_median(const double *a, const double *b)
 {
 	double q[MAX_ROUNDS];
 
-	for (int r = 0; r < opt.rounds; r++)
-		q[r] = a[r] / b[r];
+	ratios(a, b, q);
 	return bench_median(q, opt.rounds);
 }
 
-static int cmp_ratio(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* The first (q = 1) or third (q = 3) quartile of the per-round ratios. */
-static double ratio_quartile(const double *a, const double *b, int q)
+static double ratio_quartile(const double *a, const double *b, int quart)
 {
-	double v[MAX_ROUNDS];
+	double q[MAX_ROUNDS];
 
-	for (int r = 0; r < opt.rounds; r++)
-		v[r] = a[r] / b[r];
-	qsort(v, (size_t)opt.rounds, sizeof(v[0]), cmp_ratio);
-	return v[(opt.rounds - 1) * q / 4];
+	ratios(a, b, q);
+	return bench_quartile(q, opt.rounds, quart);
 }
 
 /* A random order of the live numbers 2..n+1. */
