@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/readall.h"
+
 #define MAX_THREADS	256
 
 static char **paths;
@@ -50,24 +52,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Open, read to the end, close: 0 or an errno. */
-static int read_file(const char *path)
-{
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	if (n < 0)
-		err = errno;
-	close(fd);
-	return err;
 }
 
 static void scan_dir(const char *dir, unsigned long *ops, unsigned long *fails)
@@ -96,7 +80,7 @@ static void scan_dir(const char *dir, unsigned long *ops, unsigned long *fails)
 				snprintf(path, sizeof(path),
 					 "%s/%s/task/%s/stat", dir, name, name);
 			(*ops)++;
-			if (read_file(path))
+			if (read_all(path))
 				(*fails)++;
 		}
 	}
@@ -118,7 +102,7 @@ static void *reader(void *arg)
 				scan_dir(paths[i], &ops, &fails);
 			} else {
 				ops++;
-				if (read_file(paths[i]))
+				if (read_all(paths[i]))
 					fails++;
 			}
 		}

@@ -72,6 +72,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "../lib/readall.h"
+
 #define REPLY_MAX	(1 << 20)
 
 static void say(int err)
@@ -163,23 +165,6 @@ static int write_file(const char *path, int flags)
 	return err;
 }
 
-static int read_file(const char *path)
-{
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	if (n < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
 static int open_mode(const char *path, const char *mode)
 {
 	int flags = !strcmp(mode, "r")	? O_RDONLY :
@@ -253,7 +238,7 @@ static int path_op(const char *op, int argc, char **argv)
 		return rc(lstat(a, &st));
 	}
 	if (!strcmp(op, "read"))
-		return read_file(a);
+		return read_all(a);
 	if (!b)
 		return -1;
 	if (!strcmp(op, "rename"))

@@ -19,23 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Open, read to the end, close.  Returns 0 or an errno. */
-static int read_once(const char *path)
-{
-	char buf[4096];
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	if (n < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
+#include "../lib/readall.h"
 
 int main(int argc, char **argv)
 {
@@ -49,7 +33,7 @@ int main(int argc, char **argv)
 	rounds = strtol(argv[1], NULL, 10);
 	for (long r = 0; r < rounds; r++) {
 		for (int i = 2; i < argc; i++) {
-			err = read_once(argv[i]);
+			err = read_all(argv[i]);
 			if (err) {
 				fprintf(stderr, "openloop: %s: %s\n", argv[i],
 					strerror(err));
