@@ -245,7 +245,11 @@ struct pidfs_fs {
 	pthread_mutex_t nq_lock;
 	pthread_cond_t nq_cond;
 	struct inval_job *nq_head, *nq_tail;	/* nq_lock */
-	bool nq_stop;				/* nq_lock */
+	/*
+	 * Set under nq_lock; read by the notifier without it between two
+	 * notifications, so that it stops sending at once.
+	 */
+	bool nq_stop;				/* ATOMIC */
 	bool nq_running;
 	pthread_t notifier;
 };
@@ -565,8 +569,14 @@ static int node_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 
 /* ---- lookup and forget ----------------------------------------------------------- */
 
-static void reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
-			double entry_timeout, double attr_timeout)
+/*
+ * Every LOOKUP gets exactly one reply, and it is one of these two calls
+ * or a fuse_reply_err() on a path that took no reference.  When
+ * fuse_reply_entry() fails the request is gone all the same (interrupted,
+ * or the connection aborted): nothing may reply to it again.
+ */
+static int reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
+		       double entry_timeout, double attr_timeout)
 {
 	struct fuse_entry_param e;
 
@@ -575,7 +585,7 @@ static void reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
 	e.attr = *st;
 	e.entry_timeout = entry_timeout;
 	e.attr_timeout = attr_timeout;
-	fuse_reply_entry(req, &e);
+	return fuse_reply_entry(req, &e);
 }
 
 /* Drop @n lookups of node @ino. */
@@ -605,6 +615,19 @@ static void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 	}
 }
 
+/*
+ * The same for a node that holds a reference for the kernel (a pin, a
+ * ctl instance): if the reply was not delivered the kernel never learnt
+ * of the node and will send no FORGET for it, so the reference goes here.
+ */
+static void reply_entry_ref(fuse_req_t req, struct pidfs_fs *fs,
+			    fuse_ino_t ino, const struct stat *st,
+			    double entry_timeout, double attr_timeout)
+{
+	if (reply_entry(req, ino, st, entry_timeout, attr_timeout))
+		node_forget(fs, ino, 1);
+}
+
 /* A fresh ctl node: each lookup of "ctl" is a transaction of its own. */
 static void lookup_ctl(fuse_req_t req, struct pidfs_fs *fs)
 {
@@ -622,11 +645,27 @@ static void lookup_ctl(fuse_req_t req, struct pidfs_fs *fs)
 	fs->ctls[c->nodeid % CTL_BUCKETS] = c;
 	ctl_attr(fs, c, &st);
 	pthread_mutex_unlock(&fs->ctl_lock);
-	if (fuse_reply_entry(req, &(struct fuse_entry_param){
-					  .ino = c->nodeid,
-					  .attr = st,
-				  }))
-		node_forget(fs, c->nodeid, 1);
+	reply_entry_ref(req, fs, c->nodeid, &st, 0, 0);
+}
+
+/*
+ * Reply to a lookup with entry @e of the task @pin names, @pin holding
+ * one reference that becomes the kernel's.  A task gone meanwhile has no
+ * entry, as in proc_pident_lookup().
+ */
+static void reply_task_entry(fuse_req_t req, struct pidfs_fs *fs,
+			     pidfs_pin_t pin, enum pid_entry_id e)
+{
+	fuse_ino_t ino = task_node(pin, e);
+	struct stat st;
+
+	__atomic_fetch_add(&fs->kernel_refs, 1, __ATOMIC_RELAXED);
+	if (task_attr(fs, ino, &st)) {
+		node_forget(fs, ino, 1);
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	reply_entry_ref(req, fs, ino, &st, fs->timeout, fs->timeout);
 }
 
 static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
@@ -642,36 +681,21 @@ static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
 		if (g == G_CTL)
 			return lookup_ctl(req, fs);
 		node_attr(fs, req, (fuse_ino_t)g, &st, &timeout);
-		return reply_entry(req, (fuse_ino_t)g, &st, fs->timeout,
-				   timeout);
+		reply_entry(req, (fuse_ino_t)g, &st, fs->timeout, timeout);
+		return;
 	}
 	nr = parent == G_ROOT ? pidfs_parse_pid_name(name) : -1;
 	if (nr > 0) {
 		pidfs_pin_t pin = fs->pin->lookup(fs->k, nr);
-		fuse_ino_t ino = task_node(pin, E_DIR);
 
-		if (pin) {
-			__atomic_fetch_add(&fs->kernel_refs, 1,
-					   __ATOMIC_RELAXED);
-			if (task_attr(fs, ino, &st) ||
-			    fuse_reply_entry(req,
-					     &(struct fuse_entry_param){
-						     .ino = ino,
-						     .attr = st,
-						     .entry_timeout =
-							     fs->timeout,
-						     .attr_timeout =
-							     fs->timeout,
-					     })) {
-				node_forget(fs, ino, 1);
-				fuse_reply_err(req, ENOENT);
-			}
-			return;
-		}
+		if (pin)
+			return reply_task_entry(req, fs, pin, E_DIR);
 		if (nr == fuse_req_ctx(req)->pid) {
-			ino = visitor_node(nr, E_DIR);
+			fuse_ino_t ino = visitor_node(nr, E_DIR);
+
 			visitor_attr(fs, req, ino, &st);
-			return reply_entry(req, ino, &st, 0, 0);
+			reply_entry(req, ino, &st, 0, 0);
+			return;
 		}
 	}
 	fuse_reply_err(req, ENOENT);
@@ -706,24 +730,32 @@ static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 {
 	pidfs_pin_t pin = node_pin(parent), child_pin = pin;
 	enum pid_entry_id dir = node_entry(parent), e = NR_PID_ENTRIES;
-	struct stat st;
-	fuse_ino_t ino;
 
 	if (dir == E_TASK) {
-		/* task/<tid>: a thread of this group, pinned by its own pid */
-		struct task_struct *t = fs->pin->task(fs->k, pin);
+		/*
+		 * task/<tid>: a thread of this group, pinned by its own pid.
+		 * The group is checked on the task the pin names, so that a
+		 * number reused between two lookups cannot tie this entry to
+		 * another process.
+		 */
 		pid_t tid = pidfs_parse_pid_name(name);
-		struct task_struct *th = tid > 0 ? pidfs_get_task(fs->k, tid) :
-						   NULL;
-		bool ours = t && th && th->tgid == t->tgid;
+		struct task_struct *t, *th;
+		bool ours = false;
 
+		child_pin = tid > 0 ? fs->pin->lookup(fs->k, tid) : 0;
+		if (!child_pin)
+			return (void)fuse_reply_err(req, ENOENT);
+		t = fs->pin->task(fs->k, pin);
+		th = fs->pin->task(fs->k, child_pin);
+		ours = t && th && th->tgid == t->tgid;
 		if (th)
 			put_task_struct(th);
 		if (t)
 			put_task_struct(t);
-		child_pin = ours ? fs->pin->lookup(fs->k, tid) : 0;
-		if (!child_pin)
+		if (!ours) {
+			fs->pin->put(child_pin, 1);
 			return (void)fuse_reply_err(req, ENOENT);
+		}
 		e = T_DIR;
 	} else {
 		for (int i = 0; i < NR_PID_ENTRIES; i++) {
@@ -738,20 +770,7 @@ static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 			return (void)fuse_reply_err(req, ENOENT);
 		fs->pin->get(child_pin);
 	}
-	ino = task_node(child_pin, e);
-	__atomic_fetch_add(&fs->kernel_refs, 1, __ATOMIC_RELAXED);
-	if (task_attr(fs, ino, &st)) {
-		/* The task went away: as proc_pident_lookup(), no entry. */
-		node_forget(fs, ino, 1);
-		return (void)fuse_reply_err(req, ENOENT);
-	}
-	if (fuse_reply_entry(req, &(struct fuse_entry_param){
-					  .ino = ino,
-					  .attr = st,
-					  .entry_timeout = fs->timeout,
-					  .attr_timeout = fs->timeout,
-				  }))
-		node_forget(fs, ino, 1);
+	reply_task_entry(req, fs, child_pin, e);
 }
 
 static void pidfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -947,7 +966,13 @@ static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
 	}
 	if (dir != G_ROOT)
 		return;
-	/* next_tgid(): walk the numbers, list thread-group leaders. */
+	/*
+	 * next_tgid(): walk the numbers, list thread-group leaders.  An
+	 * offset past every possible number (a seek far beyond the end)
+	 * is the end, not a number cut to an int.
+	 */
+	if (off - PID_OFFSET >= PID_MAX_LIMIT)
+		return;
 	for (int nr = off > PID_OFFSET ? (int)(off - PID_OFFSET) : 1;;) {
 		struct task_struct *t;
 		uint64_t serial = 0;
@@ -982,7 +1007,7 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 	pidfs_pin_t pin = node_pin(ino);
 	enum pid_entry_id dir = node_entry(ino);
 	struct task_struct *t = fs->pin->task(fs->k, pin);
-	pid_t small[64], *tids = small;
+	pid_t *tids;
 	char name[16];
 	int n;
 
@@ -1006,14 +1031,8 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 		}
 		goto out;
 	}
-	n = pidfs_thread_ids(t, tids, 64);
-	if (n > 64) {
-		tids = malloc((size_t)n * sizeof(*tids));
-		if (!tids)
-			goto out;
-		n = pidfs_thread_ids(t, tids, n);
-	}
-	for (int i = 0; i < n && i >= 0; i++) {
+	n = pidfs_thread_ids_get(t, &tids);
+	for (int i = 0; i < n; i++) {
 		uint64_t serial = (uint64_t)tids[i];
 
 		if (off >= PID_OFFSET + tids[i] + 1)
@@ -1032,8 +1051,7 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 			     PID_OFFSET + tids[i] + 1))
 			break;
 	}
-	if (tids != small)
-		free(tids);
+	free(tids);
 out:
 	put_task_struct(t);
 }
@@ -1163,7 +1181,7 @@ static void job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 {
 	for (size_t a = 0; a < j->nr_rel; a++) {
 		struct released *r = &j->rel[a];
-		pid_t small[64], *tids = small;
+		pid_t *tids = NULL;
 		int n = 0;
 		pidfs_pin_t lp = fs->pin->lookup(fs->k, r->tgid);
 		struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) :
@@ -1175,12 +1193,8 @@ static void job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 				job_delete(j, task_node(j->rel[b].pin, E_TASK),
 					   NULL, r->nr, task_node(r->pin, T_DIR));
 		if (leader && leader->pid == r->tgid)
-			n = pidfs_thread_ids(leader, tids, 64);
-		if (n > 64) {
-			tids = malloc((size_t)n * sizeof(*tids));
-			n = tids ? pidfs_thread_ids(leader, tids, n) : 0;
-		}
-		for (int i = 0; i < n && i >= 0; i++) {
+			n = pidfs_thread_ids_get(leader, &tids);
+		for (int i = 0; i < n; i++) {
 			pidfs_pin_t sib;
 
 			if (tids[i] == r->tgid || tids[i] == r->nr)
@@ -1192,8 +1206,7 @@ static void job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 				   task_node(r->pin, T_DIR));
 			fs->pin->put(sib, 1);
 		}
-		if (tids && tids != small)
-			free(tids);
+		free(tids);
 		if (leader)
 			put_task_struct(leader);
 		if (lp)
@@ -1249,10 +1262,36 @@ static void on_event(void *arg, const struct pidfs_event_rec *ev)
 	}
 }
 
+/*
+ * Send one invalidation; false when the connection is going or gone
+ * (EBADF, ENODEV, ENOTCONN) and nothing more can be sent.  The kernel's
+ * other answers (ENOENT: nothing cached there; ENOTEMPTY, EBUSY: an entry
+ * it keeps) concern that entry alone.
+ */
+static bool send_inval(struct pidfs_fs *fs, const struct inval *v)
+{
+	int err;
+
+	if (v->kind == INVAL_INODE)
+		err = fuse_lowlevel_notify_inval_inode(fs->se, v->ino, 0, 0);
+	else
+		err = fuse_lowlevel_notify_delete(fs->se, v->ino, v->child,
+						  v->name, strlen(v->name));
+	return err != -EBADF && err != -ENODEV && err != -ENOTCONN;
+}
+
+/*
+ * The invalidation thread.  It serves no request, so it may wait in the
+ * kernel for locks a request holds.  Once the file system is stopping
+ * (pidfs_fs_stop(), or a dead connection) it sends no more
+ * invalidations, whatever is queued, but still answers the ctl writes
+ * waiting on them: their commands ran.
+ */
 static void *notifier_main(void *arg)
 {
 	struct pidfs_fs *fs = arg;
 	struct inval_job *j;
+	bool sending = true;
 
 	for (;;) {
 		pthread_mutex_lock(&fs->nq_lock);
@@ -1268,17 +1307,10 @@ static void *notifier_main(void *arg)
 		if (!j)
 			return NULL;
 
-		for (size_t i = 0; i < j->n; i++) {
-			struct inval *v = &j->v[i];
-
-			if (v->kind == INVAL_INODE)
-				fuse_lowlevel_notify_inval_inode(fs->se, v->ino,
-								 0, 0);
-			else
-				fuse_lowlevel_notify_delete(fs->se, v->ino,
-							    v->child, v->name,
-							    strlen(v->name));
-		}
+		for (size_t i = 0; i < j->n && sending; i++)
+			sending = !__atomic_load_n(&fs->nq_stop,
+						   __ATOMIC_RELAXED) &&
+				  send_inval(fs, &j->v[i]);
 		if (j->req) {
 			if (j->err)
 				fuse_reply_err(j->req, j->err);
@@ -1639,45 +1671,25 @@ static void stop_notifier(struct pidfs_fs *fs)
 	if (!fs->nq_running)
 		return;
 	pthread_mutex_lock(&fs->nq_lock);
-	fs->nq_stop = true;
+	__atomic_store_n(&fs->nq_stop, true, __ATOMIC_RELAXED);
 	pthread_cond_signal(&fs->nq_cond);
 	pthread_mutex_unlock(&fs->nq_lock);
 	pthread_join(fs->notifier, NULL);
 	fs->nq_running = false;
 }
 
-struct leftovers {
-	void **v;
-	size_t n, cap;
-	uint64_t refs;
-	bool oom;
-};
-
-static void collect(void *obj, void *arg)
+void pidfs_fs_stop(struct pidfs_fs *fs)
 {
-	struct leftovers *l = arg;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		void **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			l->oom = true;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = obj;
+	stop_notifier(fs);
 }
 
 int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
 {
 	struct lowmem *lm = pidfs_kernel_lowmem(fs->k);
 	uint64_t refs = __atomic_load_n(&fs->kernel_refs, __ATOMIC_RELAXED);
-	struct leftovers pids = { 0 }, tasks = { 0 };
+	struct pidfs_pin_audit a;
 	struct lowmem_stats ls;
-	int err = 0;
+	int err;
 
 	stop_notifier(fs);
 	pidfs_kernel_set_event_hook(fs->k, NULL, NULL);
@@ -1685,53 +1697,23 @@ int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
 
 	/*
 	 * What is still allocated now is held by the inodes the kernel had
-	 * not forgotten when the mount went away, and nothing else: count
-	 * their references against our own count of lookups, then drop them.
+	 * not forgotten when the mount went away, and nothing else: the pin
+	 * model counts their references against our own count of lookups,
+	 * then drops them.
 	 */
-	kmem_cache_for_each(pid_ns_pid_cache(pidfs_kernel_ns(fs->k)), collect,
-			    &pids);
-	kmem_cache_for_each(pidfs_kernel_task_cache(fs->k), collect, &tasks);
-	for (size_t i = 0; i < pids.n; i++)
-		pids.refs += (uint64_t)((struct pid *)pids.v[i])->count;
-	for (size_t i = 0; i < tasks.n; i++)
-		tasks.refs += (uint64_t)((struct task_struct *)tasks.v[i])->usage;
-
-	switch (fs->model) {
-	case PIDFS_PIN_PID:
-		if (pids.refs != refs || tasks.n)
-			err = -EBADE;
-		break;
-	case PIDFS_PIN_TASK:
-		if (tasks.refs != refs || pids.n)
-			err = -EBADE;
-		break;
-	case PIDFS_PIN_NR:
-		if (pids.n || tasks.n)
-			err = -EBADE;
-		break;
+	err = pidfs_pin_release_leftovers(fs->pin, fs->k, refs, &a);
+	rcu_barrier();
+	if (err == -ENOMEM) {
+		snprintf(why, why_size, "out of memory auditing the leftovers");
+		return err;
 	}
 	if (err)
 		snprintf(why, why_size,
 			 "kernel held %llu references; found %zu pids "
 			 "(%llu refs), %zu tasks (%llu refs)",
-			 (unsigned long long)refs, pids.n,
-			 (unsigned long long)pids.refs, tasks.n,
-			 (unsigned long long)tasks.refs);
-	for (size_t i = 0; i < pids.n; i++) {
-		struct pid *pid = pids.v[i];
-
-		for (int n = pid->count; n > 0; n--)
-			put_pid(pid);
-	}
-	for (size_t i = 0; i < tasks.n; i++) {
-		struct task_struct *t = tasks.v[i];
-
-		for (int n = t->usage; n > 0; n--)
-			put_task_struct(t);
-	}
-	free(pids.v);
-	free(tasks.v);
-	rcu_barrier();
+			 (unsigned long long)refs, a.pids,
+			 (unsigned long long)a.pid_refs, a.tasks,
+			 (unsigned long long)a.task_refs);
 
 	lowmem_read_stats(lm, &ls);
 	if (!err && (ls.kind[LOWMEM_PID].objects || ls.kind[LOWMEM_TASK].objects ||

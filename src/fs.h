@@ -39,6 +39,14 @@ struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params);
 int pidfs_fs_start(struct pidfs_fs *fs, struct fuse_session *se);
 
 /*
+ * After the session loop has returned and before the session is
+ * unmounted: stop the invalidation thread.  Invalidations still queued
+ * are dropped (the caches they concern go with the mount); the ctl
+ * writes waiting on them are answered.  Idempotent.
+ */
+void pidfs_fs_stop(struct pidfs_fs *fs);
+
+/*
  * After the session loop has returned: stop the invalidation thread,
  * release every task, drop the references the kernel's inodes held, and
  * check the books.  Returns 0 when nothing leaked; otherwise -EBADE with

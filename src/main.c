@@ -241,6 +241,7 @@ int main(int argc, char *argv[])
 		      1;
 
 out_unmount:
+	pidfs_fs_stop(fs);
 	fuse_session_unmount(se);
 	err = pidfs_fs_shutdown(fs, why, sizeof(why));
 	fprintf(stderr, "pidfs: %s\n", why);

@@ -12,7 +12,11 @@
  * and a task found that way cannot be freed before the reference is taken
  * (its task list reference is dropped only after a grace period).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "pidfs/lowmem.h"
 
 #include "pin.h"
 
@@ -166,6 +170,87 @@ static pidfs_pin_t nr_of_event(const struct pidfs_event_rec *ev, int leader)
 	return leader ? nr_pin(ev->tgid, ev->tgid_pid) : nr_pin(ev->nr, ev->pid);
 }
 
+/* ---- the books at shutdown ---------------------------------------------- */
+
+static bool pid_balanced(const struct pidfs_pin_audit *a, uint64_t refs)
+{
+	return a->pid_refs == refs && !a->tasks;
+}
+
+static bool task_balanced(const struct pidfs_pin_audit *a, uint64_t refs)
+{
+	return a->task_refs == refs && !a->pids;
+}
+
+static bool nr_balanced(const struct pidfs_pin_audit *a, uint64_t refs)
+{
+	return !a->pids && !a->tasks;
+}
+
+struct pid_walk {
+	struct pid **v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void pid_walk_add(void *obj, void *arg)
+{
+	struct pid_walk *w = arg;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct pid **v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v) {
+			w->oom = true;
+			return;
+		}
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = obj;
+}
+
+int pidfs_pin_release_leftovers(const struct pidfs_pin_ops *ops,
+				struct pidfs_kernel *k, uint64_t refs,
+				struct pidfs_pin_audit *a)
+{
+	struct pid_walk pids = { 0 };
+	struct task_leftover *tasks = NULL;
+	ssize_t nr_tasks;
+
+	memset(a, 0, sizeof(*a));
+	/*
+	 * Every task is released, so no task links a struct pid: what
+	 * holds one now holds it from outside the model.
+	 */
+	kmem_cache_for_each(pid_ns_pid_cache(pidfs_kernel_ns(k)),
+			    pid_walk_add, &pids);
+	nr_tasks = pidfs_kernel_leftover_tasks(k, &tasks);
+	if (pids.oom || nr_tasks < 0) {
+		free(pids.v);
+		free(tasks);
+		return -ENOMEM;
+	}
+	a->pids = pids.n;
+	a->tasks = (size_t)nr_tasks;
+	for (size_t i = 0; i < pids.n; i++)
+		a->pid_refs += (uint64_t)pids.v[i]->count;
+	for (ssize_t i = 0; i < nr_tasks; i++)
+		a->task_refs += (uint64_t)tasks[i].refs;
+
+	/* Counted first, then dropped: a put may free what a later one names. */
+	for (size_t i = 0; i < pids.n; i++)
+		for (int n = pids.v[i]->count; n > 0; n--)
+			put_pid(pids.v[i]);
+	for (ssize_t i = 0; i < nr_tasks; i++)
+		for (int n = tasks[i].refs; n > 0; n--)
+			put_task_struct(tasks[i].task);
+	free(pids.v);
+	free(tasks);
+	return ops->balanced(a, refs) ? 0 : -EBADE;
+}
+
 static const struct pidfs_pin_ops pin_models[] = {
 	[PIDFS_PIN_PID] = {
 		.name = "pid",
@@ -175,6 +260,7 @@ static const struct pidfs_pin_ops pin_models[] = {
 		.task = pid_pin_task,
 		.serial = pid_pin_serial,
 		.of_event = pid_of_event,
+		.balanced = pid_balanced,
 	},
 	[PIDFS_PIN_TASK] = {
 		.name = "task",
@@ -184,6 +270,7 @@ static const struct pidfs_pin_ops pin_models[] = {
 		.task = task_pin_task,
 		.serial = task_pin_serial,
 		.of_event = task_of_event,
+		.balanced = task_balanced,
 	},
 	[PIDFS_PIN_NR] = {
 		.name = "nr",
@@ -193,6 +280,7 @@ static const struct pidfs_pin_ops pin_models[] = {
 		.task = nr_pin_task,
 		.serial = nr_pin_serial,
 		.of_event = nr_of_event,
+		.balanced = nr_balanced,
 	},
 };
 

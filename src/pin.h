@@ -19,6 +19,7 @@
 #ifndef PIDFS_PIN_H
 #define PIDFS_PIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -31,6 +32,12 @@ enum pidfs_pin_model {
 };
 
 typedef uintptr_t pidfs_pin_t;		/* 0: none */
+
+/* What a shutdown found still allocated, and the references on it. */
+struct pidfs_pin_audit {
+	size_t pids, tasks;		/* objects */
+	uint64_t pid_refs, task_refs;	/* held from outside the model */
+};
 
 struct pidfs_pin_ops {
 	const char *name;
@@ -49,9 +56,26 @@ struct pidfs_pin_ops {
 	uint64_t (*serial)(pidfs_pin_t pin);
 	/* The pin an event's task has in this model (no reference taken). */
 	pidfs_pin_t (*of_event)(const struct pidfs_event_rec *ev, int leader);
+	/*
+	 * Whether what a shutdown found (@a) is exactly what @refs pins of
+	 * this model hold, and nothing else.
+	 */
+	bool (*balanced)(const struct pidfs_pin_audit *a, uint64_t refs);
 };
 
 const struct pidfs_pin_ops *pidfs_pin_ops(enum pidfs_pin_model model);
+
+/*
+ * At shutdown, after pidfs_kernel_release_all() and with nothing else
+ * running: count into @a what is still allocated and the references held
+ * on it, then drop those references, which frees it all.  Returns 0 when
+ * the books balance (@ops->balanced() with @refs, the references the
+ * file system's client held); -EBADE when they do not; -ENOMEM when the
+ * walk could not be made (nothing is dropped then).
+ */
+int pidfs_pin_release_leftovers(const struct pidfs_pin_ops *ops,
+				struct pidfs_kernel *k, uint64_t refs,
+				struct pidfs_pin_audit *a);
 
 /* "pid", "task" or "nr" to a model; -1 if none. */
 int pidfs_pin_parse(const char *name);

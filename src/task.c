@@ -416,6 +416,35 @@ int pidfs_thread_ids(struct task_struct *leader, pid_t *tids, int max)
 	return n;
 }
 
+int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp)
+{
+	struct pidfs_kernel *k = leader->kernel;
+	struct task_struct *t;
+	pid_t *tids;
+	int n = 0;
+
+	*tidsp = NULL;
+	pthread_rwlock_rdlock(&k->tasklist_lock);
+	if (leader->released) {
+		pthread_rwlock_unlock(&k->tasklist_lock);
+		return -ESRCH;
+	}
+	leader = leader->group_leader;
+	/* Counted and copied under one hold of the lock: one group, one size. */
+	tids = malloc((size_t)nr_threads(leader) * sizeof(*tids));
+	if (!tids) {
+		pthread_rwlock_unlock(&k->tasklist_lock);
+		return -ENOMEM;
+	}
+	tids[n++] = leader->pid;
+	cds_list_for_each_entry(t, &leader->thread_group, thread_group)
+		tids[n++] = t->pid;
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	qsort(tids, (size_t)n, sizeof(*tids), tid_cmp);
+	*tidsp = tids;
+	return n;
+}
+
 /* ---- fork --------------------------------------------------------------- */
 
 /*
@@ -960,6 +989,71 @@ void pidfs_kernel_release_all(struct pidfs_kernel *k)
 struct kmem_cache *pidfs_kernel_task_cache(const struct pidfs_kernel *k)
 {
 	return k->task_cachep;
+}
+
+struct leftover_walk {
+	struct task_leftover *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void leftover_add(void *obj, void *arg)
+{
+	struct leftover_walk *w = arg;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct task_leftover *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v) {
+			w->oom = true;
+			return;
+		}
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n].task = obj;
+	w->v[w->n].refs = ((struct task_struct *)obj)->usage;
+	w->n++;
+}
+
+static int leftover_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct task_leftover *)a)->task;
+	uintptr_t y = (uintptr_t)((const struct task_leftover *)b)->task;
+
+	return (x > y) - (x < y);
+}
+
+ssize_t pidfs_kernel_leftover_tasks(struct pidfs_kernel *k,
+				    struct task_leftover **vp)
+{
+	struct leftover_walk w = { 0 };
+
+	kmem_cache_for_each(k->task_cachep, leftover_add, &w);
+	if (w.oom) {
+		free(w.v);
+		return -ENOMEM;
+	}
+	/*
+	 * A thread holds its group leader (put_task_struct()): that
+	 * reference is the layer's own, not one of the callers'.  Sorted by
+	 * address, each thread finds its leader by bisection.
+	 */
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), leftover_cmp);
+	for (size_t i = 0; i < w.n; i++) {
+		struct task_leftover key = { w.v[i].task->group_leader, 0 };
+		struct task_leftover *l;
+
+		if (key.task == w.v[i].task)
+			continue;
+		l = bsearch(&key, w.v, w.n, sizeof(*w.v), leftover_cmp);
+		if (l)
+			l->refs--;
+	}
+	*vp = w.v;
+	return (ssize_t)w.n;
 }
 
 void pidfs_kernel_destroy(struct pidfs_kernel *k)

@@ -151,6 +151,23 @@ void pidfs_kernel_destroy(struct pidfs_kernel *k);
 void pidfs_kernel_release_all(struct pidfs_kernel *k);
 struct kmem_cache *pidfs_kernel_task_cache(const struct pidfs_kernel *k);
 
+/* A task_struct left after pidfs_kernel_release_all(). */
+struct task_leftover {
+	struct task_struct *task;
+	int refs;			/* held from outside the task layer */
+};
+
+/*
+ * After pidfs_kernel_release_all(): every task_struct still allocated,
+ * with the references on it that callers hold (a thread's reference on
+ * its group leader is the layer's own and not counted), in a malloc()ed
+ * array at *@vp that the caller frees.  Dropping each task's @refs, in
+ * any order, frees them all.  Returns the count or -ENOMEM.  Call with
+ * nothing else using the kernel.
+ */
+ssize_t pidfs_kernel_leftover_tasks(struct pidfs_kernel *k,
+				    struct task_leftover **vp);
+
 struct pid_namespace *pidfs_kernel_ns(const struct pidfs_kernel *k);
 struct lowmem *pidfs_kernel_lowmem(const struct pidfs_kernel *k);
 void pidfs_kernel_read_stats(struct pidfs_kernel *k,
@@ -196,6 +213,16 @@ int pidfs_task_info(struct task_struct *t, struct task_info *info);
  * group is gone.  Takes tasklist_lock for reading.
  */
 int pidfs_thread_ids(struct task_struct *leader, pid_t *tids, int max);
+
+/*
+ * The same, as one snapshot: *@tidsp gets a malloc()ed array of every
+ * thread id of the group, counted and copied under one hold of
+ * tasklist_lock, so the count returned is the array's length whatever
+ * forks and exits run meanwhile.  The caller frees it.  Returns the
+ * count (at least 1), -ESRCH if the group is gone, or -ENOMEM.  Takes
+ * tasklist_lock for reading.
+ */
+int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp);
 
 /*
  * The operations of the control language.  Each returns 0 or a negative
