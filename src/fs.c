@@ -37,6 +37,7 @@
  * atomics.  No lock is held across a call into the model or a reply.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -228,6 +229,7 @@ struct pidfs_fs {
 	uid_t uid;				/* immutable */
 	gid_t gid;				/* immutable */
 	double timeout;				/* immutable */
+	bool exact;				/* immutable: -o exact */
 
 	uint64_t kernel_refs;			/* ATOMIC: unforgotten lookups */
 	uint64_t requests[NR_OPCODES];		/* ATOMIC */
@@ -852,33 +854,166 @@ static void reply_slice(fuse_req_t req, const char *buf, size_t len,
 							  size);
 }
 
+/*
+ * The part of @buf a read of @size at @off returns, copied, so that it
+ * can be replied once the lock guarding @buf is dropped: a reply wakes
+ * the reader, whose close(2) may free the buffer (RELEASE) or its node
+ * (FORGET) before the replying thread runs again.  NULL and *@n = 0 for
+ * nothing to return; NULL with *@n != 0 when out of memory.
+ */
+static char *slice_dup(const char *buf, size_t len, size_t size, off_t off,
+		       size_t *n)
+{
+	char *copy;
+
+	*n = (off < 0 || (size_t)off >= len) ? 0 :
+	     len - (size_t)off < size	     ? len - (size_t)off :
+					       size;
+	if (!*n)
+		return NULL;
+	copy = malloc(*n);
+	if (copy)
+		memcpy(copy, buf + off, *n);
+	return copy;
+}
+
+/* Reply with @n bytes at @copy (from slice_dup()), and free them. */
+static void reply_dup(fuse_req_t req, char *copy, size_t n)
+{
+	if (n && !copy)
+		fuse_reply_err(req, ENOMEM);
+	else
+		fuse_reply_buf(req, copy, n);
+	free(copy);
+}
+
+/*
+ * Render file node @ino into @buf as a read now sees it: a task or
+ * visitor file rendered now; a dynamic global from its snapshot, made
+ * anew first if @fresh.  Not for ctl, whose content is its reply.
+ * Returns 0 or -errno.
+ */
+static int node_render(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
+		       bool fresh, char *buf, size_t size, size_t *len)
+{
+	struct task_info ti;
+
+	if (is_task_node(ino)) {
+		enum pid_entry_id e = node_entry(ino);
+
+		if (e >= NR_PID_ENTRIES || !pid_entries[e].show)
+			return -EISDIR;
+		return task_render(fs, node_pin(ino), e, &ti, buf, size, len);
+	}
+	if (is_visitor_node(ino)) {
+		*len = visitor_render(req, ino, &ti, buf, size);
+		return 0;
+	}
+	if (!is_global_node(ino) || !globals[ino].show ||
+	    !S_ISREG(globals[ino].mode))
+		return -EISDIR;
+	if (globals[ino].dynamic) {
+		struct snapshot *s = &fs->snaps[ino];
+
+		if (fresh)
+			snapshot_refresh(fs, (enum global_id)ino, NULL);
+		pthread_mutex_lock(&s->lock);
+		if (!s->buf) {
+			pthread_mutex_unlock(&s->lock);
+			snapshot_refresh(fs, (enum global_id)ino, NULL);
+			pthread_mutex_lock(&s->lock);
+		}
+		*len = s->len < size ? s->len : size;
+		memcpy(buf, s->buf ? s->buf : "", *len);
+		pthread_mutex_unlock(&s->lock);
+	} else {
+		*len = globals[ino].show(fs, buf, size);
+		if (*len >= size)
+			*len = size - 1;
+	}
+	return 0;
+}
+
+/*
+ * -o exact: an open file of its own, as a seq_file.  A read at offset 0
+ * renders the file anew into the open file's buffer; reads further on
+ * are served from that buffer, so each read(2) is one rendering and a
+ * file read in pieces is one rendering too, as in procfs.  ctl keeps its
+ * transaction here: a write's reply belongs to the open file, so
+ * threads sharing one ctl fd see whole replies, each theirs or another's.
+ * Nothing of it is touched once a read is answered: the reader's close
+ * may free it (RELEASE) at once.
+ */
+struct open_file {
+	pthread_mutex_t lock;
+	char *buf;			/* lock */
+	size_t len;			/* lock */
+	bool filled;			/* lock */
+};
+
+static struct open_file *open_file_of(const struct fuse_file_info *fi)
+{
+	return fi ? (struct open_file *)(uintptr_t)fi->fh : NULL;
+}
+
+static void open_file_free(struct open_file *of)
+{
+	if (!of)
+		return;
+	pthread_mutex_destroy(&of->lock);
+	free(of->buf);
+	free(of);
+}
+
+/* Make @len bytes at @buf what @of serves.  Call with @of->lock held. */
+static int open_file_store(struct open_file *of, const char *buf, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	free(of->buf);
+	of->buf = copy;
+	of->len = len;
+	of->filled = true;
+	return 0;
+}
+
+static void read_exact(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
+		       struct open_file *of, size_t size, off_t off)
+{
+	char buf[RENDER_MAX], *copy = NULL;
+	size_t len, n = 0;
+	int err = 0;
+
+	pthread_mutex_lock(&of->lock);
+	if (!is_ctl_node(ino) && (off == 0 || !of->filled)) {
+		err = node_render(fs, req, ino, true, buf, sizeof(buf), &len);
+		if (!err)
+			err = open_file_store(of, buf, len);
+	}
+	if (!err)
+		copy = slice_dup(of->buf, of->len, size, off, &n);
+	pthread_mutex_unlock(&of->lock);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		reply_dup(req, copy, n);
+}
+
 static void pidfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	struct pidfs_fs *fs = fs_of(req);
-	char buf[RENDER_MAX];
+	struct open_file *of = open_file_of(fi);
+	char buf[RENDER_MAX], *copy;
 	size_t len;
+	int err;
 
 	count(fs, 15);
-	if (is_task_node(ino)) {
-		enum pid_entry_id e = node_entry(ino);
-		struct task_info ti;
-		int err;
-
-		if (e >= NR_PID_ENTRIES || !pid_entries[e].show)
-			return (void)fuse_reply_err(req, EISDIR);
-		err = task_render(fs, node_pin(ino), e, &ti, buf, sizeof(buf),
-				  &len);
-		if (err)
-			return (void)fuse_reply_err(req, -err);
-		return reply_slice(req, buf, len, size, off);
-	}
-	if (is_visitor_node(ino)) {
-		struct task_info ti;
-
-		len = visitor_render(req, ino, &ti, buf, sizeof(buf));
-		return reply_slice(req, buf, len, size, off);
-	}
+	if (of)
+		return read_exact(req, fs, ino, of, size, off);
 	if (is_ctl_node(ino)) {
 		struct ctl_file *c;
 
@@ -888,35 +1023,13 @@ static void pidfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			pthread_mutex_unlock(&fs->ctl_lock);
 			return (void)fuse_reply_err(req, c ? EACCES : ENOENT);
 		}
-		len = c->reply.len < sizeof(buf) ? c->reply.len : sizeof(buf);
-		memcpy(buf, c->reply.buf ? c->reply.buf : "", len);
-		if (c->reply.len > sizeof(buf)) {
-			/* spawn's long replies: serve from the buffer itself */
-			reply_slice(req, c->reply.buf, c->reply.len, size, off);
-			pthread_mutex_unlock(&fs->ctl_lock);
-			return;
-		}
+		copy = slice_dup(c->reply.buf, c->reply.len, size, off, &len);
 		pthread_mutex_unlock(&fs->ctl_lock);
-		return reply_slice(req, buf, len, size, off);
+		return reply_dup(req, copy, len);
 	}
-	if (!is_global_node(ino) || !globals[ino].show ||
-	    !S_ISREG(globals[ino].mode))
-		return (void)fuse_reply_err(req, EISDIR);
-	if (globals[ino].dynamic) {
-		struct snapshot *s = &fs->snaps[ino];
-
-		pthread_mutex_lock(&s->lock);
-		if (!s->buf) {
-			pthread_mutex_unlock(&s->lock);
-			snapshot_refresh(fs, (enum global_id)ino, NULL);
-			pthread_mutex_lock(&s->lock);
-		}
-		len = s->len < sizeof(buf) ? s->len : sizeof(buf);
-		memcpy(buf, s->buf ? s->buf : "", len);
-		pthread_mutex_unlock(&s->lock);
-	} else {
-		len = globals[ino].show(fs, buf, sizeof(buf));
-	}
+	err = node_render(fs, req, ino, false, buf, sizeof(buf), &len);
+	if (err)
+		return (void)fuse_reply_err(req, -err);
 	reply_slice(req, buf, len, size, off);
 }
 
@@ -1336,18 +1449,38 @@ static void job_queue(struct pidfs_fs *fs, struct inval_job *j)
 	pthread_mutex_unlock(&fs->nq_lock);
 }
 
+/*
+ * A write to anything but ctl is refused.  The kernel may hold the
+ * refused bytes in its page cache already: a root process that opened a
+ * task file for writing (root passes the 0444 check) and wrote through a
+ * shared mapping has changed the cached page before its writeback asks
+ * us.  So the file's cached pages are dropped once the refusal is sent
+ * (the page is under writeback until then), and the next reader gets the
+ * file as the model has it.
+ */
+static void refuse_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino)
+{
+	struct inval_job *j = calloc(1, sizeof(*j));
+
+	fuse_reply_err(req, EACCES);
+	if (j && job_add(j, INVAL_INODE, ino))
+		return job_queue(fs, j);
+	free(j);
+}
+
 static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 			size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct pidfs_fs *fs = fs_of(req);
 	struct pidfs_ctl_reply reply = { 0 };
+	struct open_file *of;
 	struct inval_job *j;
 	struct ctl_file *c;
 	int err;
 
 	count(fs, 16);
 	if (!is_ctl_node(ino))
-		return (void)fuse_reply_err(req, EACCES);
+		return refuse_write(req, fs, ino);
 	if (fuse_req_ctx(req)->uid != fs->uid)
 		return (void)fuse_reply_err(req, EACCES);
 	/* One command per write(2), from the start of the file. */
@@ -1362,6 +1495,12 @@ static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	cur_job = NULL;
 	job_delete_siblings(fs, j);
 
+	of = open_file_of(fi);
+	if (of) {
+		pthread_mutex_lock(&of->lock);
+		open_file_store(of, reply.buf ? reply.buf : "", reply.len);
+		pthread_mutex_unlock(&of->lock);
+	}
 	pthread_mutex_lock(&fs->ctl_lock);
 	c = ctl_find(fs, ino);
 	if (c) {
@@ -1389,8 +1528,34 @@ static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 static void pidfs_open(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
-	count(fs_of(req), 14);
-	fuse_reply_err(req, ENOSYS);
+	struct pidfs_fs *fs = fs_of(req);
+	struct open_file *of;
+
+	count(fs, 14);
+	if (!fs->exact)
+		return (void)fuse_reply_err(req, ENOSYS);
+	/*
+	 * -o exact: an open file of our own, read past the page cache.
+	 * Only ctl may be written: refused here, no byte reaches a cache.
+	 */
+	if ((fi->flags & O_ACCMODE) != O_RDONLY && !is_ctl_node(ino))
+		return (void)fuse_reply_err(req, EACCES);
+	of = calloc(1, sizeof(*of));
+	if (!of)
+		return (void)fuse_reply_err(req, ENOMEM);
+	pthread_mutex_init(&of->lock, NULL);
+	fi->fh = (uintptr_t)of;
+	fi->direct_io = 1;
+	if (fuse_reply_open(req, fi))
+		open_file_free(of);
+}
+
+static void pidfs_release(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	count(fs_of(req), 18);
+	open_file_free(open_file_of(fi));
+	fuse_reply_err(req, 0);
 }
 
 static void pidfs_opendir(fuse_req_t req, fuse_ino_t ino,
@@ -1517,6 +1682,7 @@ const struct fuse_lowlevel_ops pidfs_fs_ops = {
 	.link = pidfs_link,
 	.create = pidfs_create,
 	.open = pidfs_open,
+	.release = pidfs_release,
 	.read = pidfs_read,
 	.write = pidfs_write,
 	.opendir = pidfs_opendir,
@@ -1640,6 +1806,7 @@ struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params)
 	fs->uid = params->uid;
 	fs->gid = params->gid;
 	fs->timeout = params->timeout;
+	fs->exact = params->exact;
 	fs->ctl = pidfs_ctl_create(fs->k);
 	if (!fs->ctl) {
 		free(fs);

@@ -24,6 +24,7 @@ struct pidfs_fs_params {
 	uid_t uid;			/* mount owner: owns ctl */
 	gid_t gid;
 	double timeout;			/* seconds the kernel may cache */
+	bool exact;			/* per-open snapshots (-o exact) */
 };
 
 /* The operations table, for fuse_session_new(). */

@@ -34,6 +34,7 @@ struct options {
 	char *hash_shift;
 	char *max_threads;
 	char *timeout;
+	int exact;
 	int show_help;
 	int show_version;
 	int nonopts;
@@ -51,6 +52,7 @@ static const struct fuse_opt pidfs_opts[] = {
 	OPT("hash_shift=%s", hash_shift),
 	OPT("max_threads=%s", max_threads),
 	OPT("timeout=%s", timeout),
+	OPT("exact", exact),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
 	OPT("-V", show_version),
@@ -74,6 +76,8 @@ static void usage(const char *prog)
 	       "    -o max_threads=N       FUSE worker threads (default: 10)\n"
 	       "    -o timeout=SECONDS     how long the kernel may cache\n"
 	       "                           entries and attributes (default: 86400)\n"
+	       "    -o exact               each read(2) one rendering, as procfs:\n"
+	       "                           open files of their own, no page cache\n"
 	       "    -h, --help             print this help and exit\n"
 	       "    -V, --version          print the version and exit\n"
 	       "SIZE takes a K, M or G suffix.\n\n");
@@ -100,6 +104,7 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 	const char *const values[] = {
 		o->pin, o->lowmem, o->task_size, o->pid_max,
 		o->nproc, o->hash_shift, o->max_threads, o->timeout,
+		NULL, /* exact: a flag, below */
 	};
 	char why[160];
 
@@ -113,6 +118,8 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 			return -1;
 		}
 	}
+	if (o->exact)
+		pidfs_config_set(c, "exact", NULL, why, sizeof(why));
 	return 0;
 }
 
@@ -190,6 +197,7 @@ int main(int argc, char *argv[])
 		.uid = c.kp.uid,
 		.gid = c.kp.gid,
 		.timeout = (double)c.timeout,
+		.exact = c.exact,
 	});
 	if (!fs) {
 		fprintf(stderr, "pidfs: out of memory\n");

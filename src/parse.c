@@ -19,7 +19,7 @@
 
 const char *const pidfs_option_names[] = {
 	"pin", "lowmem", "task_size", "pid_max", "nproc", "hash_shift",
-	"max_threads", "timeout", NULL,
+	"max_threads", "timeout", "exact", NULL,
 };
 
 void pidfs_config_init(struct pidfs_config *c, uid_t uid, gid_t gid)
@@ -37,7 +37,8 @@ bool pidfs_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
 
-	if (!s || !*s)
+	/* One spelling per number: "0" alone, else no leading zero. */
+	if (!s || !*s || (s[0] == '0' && s[1]))
 		return false;
 	for (; *s; s++) {
 		unsigned long d = (unsigned long)(*s - '0');
@@ -130,9 +131,16 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 				   "sizeof(struct task_struct) to 256K");
 		c->kp.task_size = (size_t)size;
 	} else if (!strcmp(key, "pid_max")) {
-		if (!pidfs_parse_uint(value, PID_MAX_LIMIT, &v) || !v)
+		/*
+		 * Below RESERVED_PIDS + 1 the allocator's wrap has nowhere
+		 * to go, which is why the kernel's sysctl refuses it
+		 * (pid_max_min in kernel/sysctl.c).
+		 */
+		if (!pidfs_parse_uint(value, PID_MAX_LIMIT, &v) ||
+		    v < RESERVED_PIDS + 1)
 			return bad(why, why_size, key, value,
-				   "must be from 1 to 4194304");
+				   "must be from 301 (RESERVED_PIDS + 1, as "
+				   "the kernel's sysctl) to 4194304");
 		c->kp.pid_max = (int)v;
 	} else if (!strcmp(key, "nproc")) {
 		if (!pidfs_parse_uint(value, UINT_MAX, &v))
@@ -155,6 +163,11 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 			return bad(why, why_size, key, value,
 				   "must be from 0 to 31536000 seconds");
 		c->timeout = (unsigned int)v;
+	} else if (!strcmp(key, "exact")) {
+		if (value)
+			return bad(why, why_size, key, value,
+				   "takes no value");
+		c->exact = true;
 	} else {
 		return -ENOENT;
 	}

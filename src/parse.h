@@ -20,6 +20,7 @@ struct pidfs_config {
 	enum pidfs_pin_model model;
 	unsigned int max_threads;	/* FUSE workers */
 	unsigned int timeout;		/* seconds the kernel may cache */
+	bool exact;			/* per-open snapshots, no page cache */
 };
 
 #define PIDFS_MAX_THREADS_DEFAULT	10
@@ -52,7 +53,7 @@ int pidfs_config_parse(struct pidfs_config *c, const char *opts, char *why,
 /* A size: decimal bytes with an optional K, M or G suffix. */
 bool pidfs_parse_size(const char *s, uint64_t *out);
 
-/* A plain decimal number from 0 to @max. */
+/* A plain decimal number from 0 to @max: digits only, no leading zero. */
 bool pidfs_parse_uint(const char *s, unsigned long max, unsigned long *out);
 
 /*

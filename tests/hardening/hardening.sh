@@ -17,6 +17,7 @@ HD=$top_builddir/tests/hardening
 HD_PROBE=$HD/hd-probe
 HD_HOLD=$HD/hd-hold
 HD_BURST=$HD/hd-burst
+HD_RACE=$HD/hd-race
 
 # pidfs.sh's fail() shows the last 20 lines of the daemon's log, but a
 # sanitizer's report is longer and says what it found at its top: show

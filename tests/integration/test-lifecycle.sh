@@ -52,7 +52,9 @@ for o in pin=foo pin= pin lowmem=1 lowmem=63K lowmem=65G lowmem=1T lowmem=x \
 	lowmem=-1 task_size=100 task_size=257K task_size=1M task_size=4Q \
 	pid_max=0 pid_max=4194305 pid_max=x pid_max=-5 pid_max=0x10 \
 	nproc=-1 nproc=x hash_shift=23 hash_shift=-1 max_threads=0 \
-	max_threads=1001 timeout=-1 timeout=31536001 timeout=1s; do
+	max_threads=1001 timeout=-1 timeout=31536001 timeout=1s \
+	pid_max=1 pid_max=300 pid_max=01 pid_max=0400 nproc=01 hash_shift=01 \
+	max_threads=01 timeout=01 lowmem=0896M task_size=010K; do
 	bad_start "-o $o" "${o%%=*}" -o "$o" "$M"
 done
 bad_start "an unknown option" bogus -o bogus=1 "$M"

@@ -37,9 +37,13 @@ table=$(sed -n '/pidfs_option_names\[\] *= *{/,/};/p' "$parse_c" |
 [ -n "$table" ] || fail "no names in pidfs_option_names[] of $parse_c"
 
 help=$("$top_builddir/src/pidfs" --help 2>&1) || fail "pidfs --help: exit $?"
-help_names=$(echo "$help" | grep -oE -- '-o [a-z_]+=' | sed 's/^-o //; s/=$//' | sort -u)
+# "-o name=VALUE", or a flag: "-o name" followed by blanks.
+help_names=$(echo "$help" | sed -n '/^pidfs options:/,/^$/p' |
+	grep -oE -- '-o [a-z_]+(=| )' |
+	sed 's/^-o //; s/[= ]$//' | sort -u)
 
-man_names=$(sed -n 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' "$man" | sort -u)
+man_names=$( (sed -n 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' "$man"
+	sed -n 's/^\.B "\\-o \([a-z_]*\)"$/\1/p' "$man") | sort -u)
 
 show() { echo "$1" | tr '\n' ' '; }
 echo "table: $(show "$table")"
@@ -60,9 +64,11 @@ expect_set "$table" "$man_names" \
 
 # Each option also appears in the order of the table, in both.
 order=$(sed -n '/pidfs_option_names\[\] *= *{/,/};/p' "$parse_c" | grep -o '"[a-z_]*"' | tr -d '"')
-expect_set "$order" "$(echo "$help" | grep -oE -- '-o [a-z_]+=' | sed 's/^-o //; s/=$//')" \
+expect_set "$order" "$(echo "$help" | sed -n '/^pidfs options:/,/^$/p' |
+	grep -oE -- '-o [a-z_]+(=| )' | sed 's/^-o //; s/[= ]$//')" \
 	"--help keeps the table's order"
-expect_set "$order" "$(sed -n 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' "$man")" \
+expect_set "$order" "$(sed -n -e 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' \
+	-e 's/^\.B "\\-o \([a-z_]*\)"$/\1/p' "$man")" \
 	"the man page keeps the table's order"
 
 # The flags --help names, and libfuse's common ones, are in the man page.
