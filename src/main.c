@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "guard.h"
 #include "parse.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
@@ -223,6 +224,9 @@ int main(int argc, char *argv[])
 		rcu_bp_after_fork_child();
 		call_rcu_after_fork_child();
 	}
+	err = pidfs_guard_install(cmd.mountpoint, why, sizeof(why));
+	if (err)
+		fprintf(stderr, "pidfs: warning: %s\n", why);
 	err = pidfs_fs_start(fs, se);
 	if (err) {
 		fprintf(stderr, "pidfs: cannot start: %s\n", strerror(-err));
@@ -249,6 +253,7 @@ int main(int argc, char *argv[])
 		      1;
 
 out_unmount:
+	pidfs_guard_remove();
 	pidfs_fs_stop(fs);
 	fuse_session_unmount(se);
 	err = pidfs_fs_shutdown(fs, why, sizeof(why));

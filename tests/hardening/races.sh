@@ -21,6 +21,7 @@
 # 6. SIGTERM with tens of thousands of invalidations queued: the daemon
 #    exits within a generous bound and its log stays a few lines.
 # 7. Seeking the root far past its end lists nothing.
+# 8. A daemon killed by a fatal signal aborts its own connection first.
 #
 # Each runs under whatever build the test suite uses: under ASan+UBSan
 # a memory fault fails the test through the daemon's log.
@@ -177,14 +178,20 @@ pidfs_umount
 
 pidfs_mount pid_max=32768
 # Fails when the numbers run out: tens of thousands of forks undone, each
-# with its invalidations queued.
+# with its invalidations queued, and the write is answered only once they
+# are sent.  SIGTERM once the command has run (the model holds init alone
+# again) while its invalidations are still being sent, if they still are.
 "$PIDFS_CTL" "$MNT" 'spawn 100000' >/dev/null 2>&1 &
 spawner=$!
-sleep 1
+wait_for 60 sh -c "[ \"\$(awk '\$1 == \"TaskStructs:\" { print \$2 }' '$MNT/meminfo')\" = 1 ] &&
+	grep -q '^ForkFailures: *[1-9]' '$MNT/meminfo'" ||
+	fail "the failed spawn was not undone"
+kill -0 $spawner 2>/dev/null && queued="while its invalidations were sent" ||
+	queued="after its invalidations were sent"
 start=$SECONDS
 kill -TERM "$PIDFS_PID"
-wait_for 20 sh -c "! kill -0 $PIDFS_PID 2>/dev/null" ||
-	fail "the daemon did not exit within 20 s of SIGTERM"
+wait_for 10 sh -c "! kill -0 $PIDFS_PID 2>/dev/null" ||
+	fail "the daemon did not exit within 10 s of SIGTERM ($queued)"
 rc=0
 wait "$PIDFS_PID" || rc=$?
 PIDFS_PID=
@@ -193,4 +200,33 @@ fusermount3 -u "$MNT" 2>/dev/null || true
 lines=$(wc -l <"$PIDFS_LOG")
 [ "$lines" -le 20 ] || fail "SIGTERM with a full queue: $lines log lines: $(head -3 "$PIDFS_LOG")"
 expect_clean_log "SIGTERM with a full queue"
-pass "SIGTERM with a full queue: exit $rc after $((SECONDS - start)) s, $lines log lines"
+pass "SIGTERM $queued: exit $rc after $((SECONDS - start)) s, $lines log lines"
+
+# ---- 8. the crash guard ------------------------------------------------------
+
+# A daemon dying of a fatal signal aborts its own connection first
+# (src/guard.c), so a reader waiting on it is freed even when a thread of
+# the daemon sleeps in the kernel and the process cannot finish dying.
+# Here: a reader waits on a stopped daemon, which is then killed by
+# SIGSEGV and continued.
+pidfs_mount
+dev=$(mountpoint -d "$MNT")
+conn=$ctldir/${dev#*:}
+[ -e "$conn/abort" ] || fail "no fusectl entry $conn for $MNT"
+kill -STOP "$PIDFS_PID"
+cat "$MNT/meminfo" >/dev/null 2>&1 &
+reader=$!
+sleep 0.3
+kill -0 "$reader" 2>/dev/null || fail "the reader did not wait for the stopped daemon"
+kill -SEGV "$PIDFS_PID"
+kill -CONT "$PIDFS_PID"
+wait_for 10 sh -c "! kill -0 $reader 2>/dev/null" ||
+	fail "the reader still waits after the daemon's crash"
+rc=0
+wait "$PIDFS_PID" || rc=$?
+PIDFS_PID=
+fusermount3 -uz "$MNT" 2>/dev/null || true
+grep -q "aborted the FUSE connection" "$PIDFS_LOG" ||
+	fail "the daemon did not abort its connection: $(tail -3 "$PIDFS_LOG")"
+wait_for 10 sh -c "[ ! -e '$conn' ]" || fail "the connection $conn is still there"
+pass "crash guard: SIGSEGV aborted the connection (exit $rc), the reader was freed"

@@ -63,6 +63,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -83,6 +84,8 @@
 #define LOW_PROCS	20	/* fewer live: the churn mostly forks */
 #define HIGH_PROCS	60	/* more: it mostly exits and kills */
 #define MAX_THREADS	3	/* per process, besides its leader */
+#define BIG_MIN		65	/* the big group's threads: past 64, */
+#define BIG_MAX		90	/* the bound an old readdir overflowed */
 #define MAX_REPORTS	10	/* failures printed per process */
 #define ENTRY_BITS	4	/* low bits of a task inode: which file */
 #define SETTLE_SECONDS	10	/* for the pins to drain at the end */
@@ -104,10 +107,12 @@ struct tally {
 	/* churn */
 	uint64_t commands, forks, threads, exits, reaps, kills;
 	uint64_t setpgids, setsids, execs, spawns, eagain, refused;
+	uint64_t shared_replies;	/* replies read on the shared fd */
 };
 
 struct shared {
 	volatile int stop;
+	volatile pid_t big;		/* the big group's leader, or 0 */
 	struct tally t[MAX_READERS + 1];	/* [0]: the churn */
 };
 
@@ -118,7 +123,7 @@ static const char *mnt;
 static int root; /* O_PATH of the mount */
 static int pid_max = 32768;
 static const char *who = "main";
-static unsigned int reports;
+static unsigned int reports;	/* ATOMIC */
 static uint64_t rng;
 
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -128,8 +133,9 @@ static void report(const char *fmt, ...)
 {
 	va_list ap;
 
-	me->errors++;
-	if (reports++ >= MAX_REPORTS)
+	/* atomic: the churn's ctl-sharing threads report too */
+	__atomic_fetch_add(&me->errors, 1, __ATOMIC_RELAXED);
+	if (__atomic_fetch_add(&reports, 1, __ATOMIC_RELAXED) >= MAX_REPORTS)
 		return;
 	fprintf(stderr, "pidfs-soak: %s: ", who);
 	va_start(ap, fmt);
@@ -155,6 +161,7 @@ static unsigned int pick(unsigned int n)
 /* ---- reading task files -------------------------------------------------- */
 
 static bool verbose;
+static bool exact;	/* -x: the mount has -o exact: no read may tear */
 
 /* A read cut short: counted; shown with -v. */
 static void torn(const char *what, const char *text)
@@ -545,6 +552,26 @@ static void list_root(void)
 	me->listings++;
 }
 
+/* List the big group's task/ directory (more than 64 threads). */
+static void list_big(void)
+{
+	pid_t big = sh->big;
+	char name[16];
+	int dir;
+
+	if (!big)
+		return;
+	snprintf(name, sizeof(name), "%d", big);
+	dir = openat(root, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		if (!gone(errno))
+			report("open %s: %s", name, strerror(errno));
+		return;
+	}
+	pick_thread(dir, big);
+	close(dir);
+}
+
 static void reader(void)
 {
 	for (int i = 0; i < NR_HANDLES; i++)
@@ -561,8 +588,10 @@ static void reader(void)
 			handle_open(h);
 		else if (r < 92)
 			by_path();
-		else if (r < 96)
+		else if (r < 94)
 			list_root();
+		else if (r < 96)
+			list_big();
 		else if (h->dir >= 0 && h->tgid)
 			pick_thread(h->dir, h->tgid);
 	}
@@ -581,6 +610,17 @@ struct proc {
 
 static struct proc procs[MAX_PROCS];
 static int nr_procs, ctl_fd;
+
+/*
+ * The big group: one process whose thread count stays between BIG_MIN
+ * and BIG_MAX while threads come and go, for the readers' task/ listings.
+ */
+static struct {
+	pid_t leader;
+	int nr;
+	pid_t tids[BIG_MAX];
+} big;
+
 
 /* Run one command; 0 or the errno it failed with.  @reply may be NULL. */
 static int ctl(char *reply, size_t size, const char *fmt, ...)
@@ -640,7 +680,10 @@ static bool holds(pid_t nr)
 			if (procs[i].threads[j] == nr)
 				return true;
 	}
-	return nr == 1;
+	for (int j = 0; j < big.nr; j++)
+		if (big.tids[j] == nr)
+			return true;
+	return nr == 1 || nr == big.leader;
 }
 
 /* A pid the model replied with: new, in range, never one we hold. */
@@ -772,6 +815,50 @@ static void do_exec(struct proc *pr)
 	pr->nr_threads = 0;
 }
 
+static void big_thread(void)
+{
+	char reply[64];
+	pid_t tid;
+	int err = ctl(reply, sizeof(reply), "thread %d", big.leader);
+
+	if (err)
+		return refused(err, "fork (big thread)", false);
+	me->threads++;
+	tid = new_pid(reply, "big thread");
+	if (tid)
+		big.tids[big.nr++] = tid;
+}
+
+static void big_step(void)
+{
+	int i, err;
+
+	if (!big.leader)
+		return;
+	if (big.nr < BIG_MIN || (big.nr < BIG_MAX && pick(2)))
+		return big_thread();
+	i = (int)pick((unsigned int)big.nr);
+	err = ctl(NULL, 0, "kill %d", big.tids[i]);
+	if (err)
+		return refused(err, "kill (big thread)", false);
+	me->kills++;
+	big.tids[i] = big.tids[--big.nr];
+}
+
+static void big_start(void)
+{
+	char reply[64];
+	int err = ctl(reply, sizeof(reply), "fork 1 big");
+
+	if (err)
+		return refused(err, "fork (big)", false);
+	me->forks++;
+	big.leader = new_pid(reply, "fork (big)");
+	while (big.leader && big.nr < BIG_MIN && !sh->stop)
+		big_thread();
+	sh->big = big.leader;
+}
+
 static void churn_step(void)
 {
 	int live = 0;
@@ -781,6 +868,8 @@ static void churn_step(void)
 
 	for (int i = 0; i < nr_procs; i++)
 		live += !procs[i].zombie;
+	if (!pick(10))
+		return big_step();
 	r = pick(100);
 	if (live < LOW_PROCS && r >= 40)
 		r = pick(40);
@@ -844,6 +933,11 @@ static void churn_step(void)
 /* Kill and reap all we made: the mount goes back to init alone. */
 static void churn_cleanup(void)
 {
+	sh->big = 0;
+	if (big.leader && ctl(NULL, 0, "kill %d", big.leader))
+		report("cleanup: kill %d (big)", big.leader);
+	big.leader = 0;
+	big.nr = 0;
 	while (nr_procs) {
 		struct proc *pr = &procs[nr_procs - 1];
 		int err = ctl(NULL, 0, "%s %d", pr->zombie ? "reap" : "kill",
@@ -857,19 +951,76 @@ static void churn_cleanup(void)
 	}
 }
 
+/*
+ * With -x, two threads of the churn share one ctl file, each writing a
+ * command whose reply is known ("setsid 1" fails EPERM with its error
+ * reply; "setpgid BIG BIG" succeeds with none) and reading back whatever
+ * reply the file holds: its own or the other's, but always a whole one.
+ */
+static int shared_fd;
+static char setsid_reply[256];
+static char sharer_setsid[] = "setsid 1", sharer_setpgid[] = "setpgid";
+
+static void *sharer(void *arg)
+{
+	const char *cmd = arg;
+	char buf[4096], cmd_line[64];
+	ssize_t n;
+
+	while (!sh->stop) {
+		if (!strcmp(cmd, "setpgid")) {
+			pid_t b = sh->big;
+
+			if (!b)
+				break;
+			snprintf(cmd_line, sizeof(cmd_line), "setpgid %d %d", b,
+				 b);
+			(void)!pwrite(shared_fd, cmd_line, strlen(cmd_line), 0);
+		} else {
+			(void)!pwrite(shared_fd, cmd, strlen(cmd), 0);
+		}
+		n = pread(shared_fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			report("read the shared ctl: %s", strerror(errno));
+			continue;
+		}
+		buf[n] = '\0';
+		__atomic_fetch_add(&me->shared_replies, 1, __ATOMIC_RELAXED);
+		/* any error reply is whole too (the big group may go) */
+		if (n && strcmp(buf, setsid_reply) && strncmp(buf, "error: ", 7))
+			report("the shared ctl holds a mixed reply: \"%.60s\"",
+			       buf);
+	}
+	return NULL;
+}
+
 static void churn(void)
 {
+	pthread_t sharers[2];
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/ctl", mnt);
 	ctl_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (ctl_fd < 0) {
+	shared_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (ctl_fd < 0 || shared_fd < 0) {
 		report("open %s: %s", path, strerror(errno));
 		return;
 	}
+	big_start();
+	if (exact) {
+		if (!ctl(setsid_reply, sizeof(setsid_reply), "setsid 1"))
+			report("setsid 1 succeeded");
+		pthread_create(&sharers[0], NULL, sharer, sharer_setsid);
+		pthread_create(&sharers[1], NULL, sharer, sharer_setpgid);
+	}
 	while (!sh->stop)
 		churn_step();
+	if (exact) {
+		pthread_join(sharers[0], NULL);
+		pthread_join(sharers[1], NULL);
+	}
 	churn_cleanup();
+	close(shared_fd);
 	close(ctl_fd);
 }
 
@@ -988,7 +1139,7 @@ static bool wait_all(pid_t *pids, int n, int seconds)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pidfs-soak -m pid|task|nr [-r READERS] "
-			"[-t SECONDS] [-s SEED] MOUNTPOINT\n");
+			"[-t SECONDS] [-s SEED] [-x] MOUNTPOINT\n");
 	exit(2);
 }
 
@@ -1004,7 +1155,7 @@ int main(int argc, char **argv)
 	bool ok = true, settled = false;
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 
-	while ((opt = getopt(argc, argv, "m:r:t:s:v")) != -1) {
+	while ((opt = getopt(argc, argv, "m:r:t:s:vx")) != -1) {
 		switch (opt) {
 		case 'm':
 			model_name = optarg;
@@ -1020,6 +1171,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = true;
+			break;
+		case 'x':
+			exact = true;
 			break;
 		default:
 			usage();
@@ -1135,6 +1289,15 @@ int main(int argc, char **argv)
 		ok = false;
 	if (read.wrong && model != MODEL_NR)
 		ok = false;
+	if (exact && read.torn) {
+		fprintf(stderr, "pidfs-soak: %llu torn reads with -o exact\n",
+			(unsigned long long)read.torn);
+		ok = false;
+	}
+	if (exact)
+		printf("shared:  %llu replies read on one ctl file by two "
+		       "threads, each whole\n",
+		       (unsigned long long)churned.shared_replies);
 	if (!read.verified) {
 		fprintf(stderr, "pidfs-soak: no read was verified\n");
 		ok = false;
