@@ -3,7 +3,9 @@
  * bench/fs: how fast a mounted pidfs serves its tree, side by side with
  * what a reader would otherwise use, in the same run.
  *
- * Three workloads, each run by 1 and 2 client threads:
+ * Three workloads, each run by 1 and 2 client threads (and the first
+ * once more on a second pidfs mounted with -o exact, beside the cached
+ * default):
  *
  *   open+read+close  open(2), one read(2) of 4 KiB, close(2) of a task's
  *                    stat file, cycling over 1 or 1000 distinct tasks;
@@ -443,6 +445,9 @@ static void print_bad(const char *what, const struct series *s)
 struct setup {
 	int pidfs_fd, proc_fd, floor_fd, lxcfs_fd, root_fd;
 	char *pidfs_requests;
+	int exact_fd;			/* a second pidfs, with -o exact */
+	char *exact_mnt, *exact_requests;
+	char **exact_paths, **exact_prefix;
 	char *floor_mnt, *floor_requests, *floor_file;
 	char *lxcfs_mnt, *lxcfs_file;
 	char **pidfs_paths, **pidfs_prefix;
@@ -552,6 +557,65 @@ static void bench_orc(struct setup *su)
 	if (!su->lxcfs_file)
 		printf("    lxcfs: not measured (%s)\n",
 		       opt.lxcfs ? "it did not start" : "not installed");
+}
+
+/*
+ * -o exact beside the cached default: the same workload on a second
+ * pidfs mounted with -o exact, which answers OPEN and serves each open
+ * file a rendering of its own (OPEN+READ+RELEASE per open+read+close).
+ */
+static void bench_exact(struct setup *su)
+{
+	static const int tasks[] = { 1, 1000 };
+	struct series sv[3];
+	char variant[64], base[64];
+
+	printf("\nopen+read+close of a task's stat file, -o exact beside the "
+	       "cached default; %d rounds of %.2f s\n",
+	       opt.rounds, opt.seconds);
+	printf("%3s %5s %11s %11s %8s %11s %8s %8s %5s\n", "thr", "tasks",
+	       "cached/s", "exact/s", "x cached", "procfs/s", "x procfs",
+	       "req/op", "bad");
+	for (int thr = 1; thr <= MAX_THREADS; thr++) {
+		for (size_t ti = 0; ti < sizeof(tasks) / sizeof(*tasks); ti++) {
+			int n = tasks[ti];
+			struct target t[3], *tv[3] = { &t[0], &t[1], &t[2] };
+
+			t[0] = make_target("pidfs", su->pidfs_fd,
+					   su->pidfs_paths, su->pidfs_prefix, n,
+					   su->pidfs_requests);
+			t[1] = make_target("exact", su->exact_fd,
+					   su->exact_paths, su->exact_prefix, n,
+					   su->exact_requests);
+			t[2] = make_target("procfs", su->proc_fd,
+					   su->proc_paths, su->proc_prefix, n,
+					   NULL);
+			run_case(W_ORC, thr, tv, 3, sv);
+			printf("%3d %5d %11.0f %11.0f %8.2f %11.0f %8.2f %8.2f "
+			       "%5llu\n",
+			       thr, n, median_rate(&sv[0]), median_rate(&sv[1]),
+			       ratio(&sv[1], &sv[0]), median_rate(&sv[2]),
+			       ratio(&sv[1], &sv[2]), per_op(&sv[1]),
+			       (unsigned long long)(sv[0].errors +
+						    sv[1].errors));
+			print_bad("exact", &sv[1]);
+			print_requests("exact", &sv[1]);
+
+			snprintf(variant, sizeof(variant),
+				 "pidfs -o exact t=%d n=%d", thr, n);
+			snprintf(base, sizeof(base), "pidfs cached t=%d n=%d",
+				 thr, n);
+			bench_csv("fs.orc.exact", variant, median_rate(&sv[1]),
+				  "ops/s", ratio(&sv[1], &sv[0]), base);
+			snprintf(base, sizeof(base), "procfs t=%d n=%d", thr,
+				 n);
+			bench_csv("fs.orc.exact.vs_procfs", variant,
+				  median_rate(&sv[1]), "ops/s",
+				  ratio(&sv[1], &sv[2]), base);
+			bench_csv("fs.orc.exact.requests", variant,
+				  per_op(&sv[1]), "requests/op", NAN, NULL);
+		}
+	}
 }
 
 static void bench_stat(struct setup *su)
@@ -752,6 +816,10 @@ static void free_setup(struct setup *su, int n)
 	free_list(su->proc_prefix, n);
 	free_list(su->pidfs_stat_paths, n);
 	free_list(su->proc_stat_paths, n);
+	free_list(su->exact_paths, n);
+	free_list(su->exact_prefix, n);
+	free(su->exact_mnt);
+	free(su->exact_requests);
 	free(su->pidfs_requests);
 	free(su->floor_mnt);
 	free(su->floor_requests);
@@ -773,9 +841,10 @@ int main(int argc, char **argv)
 	const char *top = getenv("top_builddir");
 	static char pidfs_path[4200], floor_path[4200];
 	char buf[4200], log_pidfs[4200], log_floor[4200], log_lxcfs[4200];
-	pid_t d_pidfs, d_floor, d_lxcfs = -1;
+	char log_exact[4200];
+	pid_t d_pidfs, d_floor, d_exact, d_lxcfs = -1, *exact_pids;
 	struct setup su = { 0 };
-	int c, rc, ntasks = 1000, nmore = 9000;
+	int c, rc, exact_ctl, ntasks = 1000, nmore = 9000;
 
 	opt.rounds = bench_quick() ? 5 : 7;
 	opt.seconds = bench_quick() ? 0.05 : 0.2;
@@ -836,6 +905,11 @@ int main(int argc, char **argv)
 	d_floor = start_fuse((const char *[]){ opt.floorfs, "-f", su.floor_mnt,
 					       NULL },
 			     su.floor_mnt, log_floor, true);
+	su.exact_mnt = mount_dir("exact");
+	snprintf(log_exact, sizeof(log_exact), "%s/exact.log", bench_tmpdir());
+	d_exact = start_fuse((const char *[]){ opt.pidfs, "-f", "-o", "exact",
+					       su.exact_mnt, NULL },
+			     su.exact_mnt, log_exact, true);
 	if (opt.lxcfs) {
 		char pidfile[4200];
 
@@ -855,6 +929,9 @@ int main(int argc, char **argv)
 	snprintf(buf, sizeof(buf), "%s/requests", su.floor_mnt);
 	su.floor_requests = xstrdup(buf);
 	su.floor_file = xstrdup("file");
+	snprintf(buf, sizeof(buf), "%s/requests", su.exact_mnt);
+	su.exact_requests = xstrdup(buf);
+	su.exact_fd = open_dir(su.exact_mnt);
 	su.pidfs_fd = open_dir(pidfs.mnt);
 	su.proc_fd = open_dir("/proc");
 	su.floor_fd = open_dir(su.floor_mnt);
@@ -872,6 +949,15 @@ int main(int argc, char **argv)
 
 	su.pidfs_paths = path_list(pidfs.pids, ntasks, "stat");
 	su.pidfs_prefix = prefix_list(pidfs.pids, ntasks, "init");
+	exact_ctl = ctl_open(su.exact_mnt);
+	exact_pids = calloc((size_t)ntasks, sizeof(pid_t));
+	if (!exact_pids)
+		bench_die("out of memory");
+	ctl_spawn(exact_ctl, ntasks, exact_pids);
+	close(exact_ctl);
+	su.exact_paths = path_list(exact_pids, ntasks, "stat");
+	su.exact_prefix = prefix_list(exact_pids, ntasks, "init");
+	free(exact_pids);
 	su.proc_paths = path_list(pidfs.procs, ntasks, "stat");
 	su.proc_prefix = prefix_list(pidfs.procs, ntasks, "sleeper");
 	/* stat(2) on other tasks' files than those read, as a reader would. */
@@ -879,6 +965,7 @@ int main(int argc, char **argv)
 	su.proc_stat_paths = path_list(pidfs.procs, ntasks, "status");
 	warm(su.pidfs_fd, su.pidfs_paths, ntasks);
 	warm(su.proc_fd, su.proc_paths, ntasks);
+	warm(su.exact_fd, su.exact_paths, ntasks);
 	warm(su.pidfs_fd, su.pidfs_stat_paths, ntasks);
 	warm(su.proc_fd, su.proc_stat_paths, ntasks);
 	/*
@@ -895,6 +982,7 @@ int main(int argc, char **argv)
 	       ntasks, ntasks);
 
 	bench_orc(&su);
+	bench_exact(&su);
 	bench_stat(&su);
 	bench_readdir(&su, ntasks, true);
 
@@ -908,13 +996,15 @@ int main(int argc, char **argv)
 	close(su.proc_fd);
 	close(su.floor_fd);
 	close(su.root_fd);
+	close(su.exact_fd);
 	if (su.lxcfs_fd >= 0)
 		close(su.lxcfs_fd);
 	bench_sleepers_kill();
 	if (d_lxcfs > 0)
 		bench_umount(su.lxcfs_mnt, d_lxcfs);
 	bench_umount(su.floor_mnt, d_floor);
-	rc = bench_umount(pidfs.mnt, d_pidfs);
+	rc = bench_umount(su.exact_mnt, d_exact);
+	rc |= bench_umount(pidfs.mnt, d_pidfs);
 	{
 		FILE *f = fopen(log_pidfs, "re");
 		char line[512];
