@@ -1290,40 +1290,80 @@ static void job_released(struct inval_job *j,
  * command is done, delete each released thread under every thread of
  * its group: those released with it, and those still alive.
  */
+static int released_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct released *)a)->tgid;
+	pid_t y = ((const struct released *)b)->tgid;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * One thread group's released tasks, @rel[0..@n): delete each under the
+ * task/ of the others released with it and of the group's live threads.
+ * The live threads are listed and looked up once for the group.
+ */
+static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
+			     const struct released *rel, size_t n)
+{
+	pid_t tgid = rel[0].tgid, *tids = NULL;
+	pidfs_pin_t lp = fs->pin->lookup(fs->k, tgid), *sibs = NULL;
+	struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) : NULL;
+	int nr_tids = 0, nr_sibs = 0;
+
+	if (leader && leader->pid == tgid)
+		nr_tids = pidfs_thread_ids_get(leader, &tids);
+	if (nr_tids > 0)
+		sibs = calloc((size_t)nr_tids, sizeof(*sibs));
+	for (int i = 0; sibs && i < nr_tids; i++) {
+		pidfs_pin_t sib = tids[i] != tgid ?
+					  fs->pin->lookup(fs->k, tids[i]) :
+					  0;
+
+		if (sib)
+			sibs[nr_sibs++] = sib;
+	}
+
+	for (size_t a = 0; a < n; a++) {
+		fuse_ino_t dir = task_node(rel[a].pin, T_DIR);
+
+		for (size_t b = 0; b < n; b++)
+			if (b != a && rel[b].nr != tgid)
+				job_delete(j, task_node(rel[b].pin, E_TASK),
+					   NULL, rel[a].nr, dir);
+		for (int i = 0; i < nr_sibs; i++)
+			job_delete(j, task_node(sibs[i], E_TASK), NULL,
+				   rel[a].nr, dir);
+	}
+
+	for (int i = 0; i < nr_sibs; i++)
+		fs->pin->put(sibs[i], 1);
+	free(sibs);
+	free(tids);
+	if (leader)
+		put_task_struct(leader);
+	if (lp)
+		fs->pin->put(lp, 1);
+}
+
+/*
+ * The released tasks are sorted by group first, so the work is linear in
+ * what was released plus the pairs within each group (those deletions
+ * are owed), not quadratic in all a command released: a failed spawn
+ * undoes tens of thousands of forks at once.
+ */
 static void job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 {
-	for (size_t a = 0; a < j->nr_rel; a++) {
-		struct released *r = &j->rel[a];
-		pid_t *tids = NULL;
-		int n = 0;
-		pidfs_pin_t lp = fs->pin->lookup(fs->k, r->tgid);
-		struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) :
-						  NULL;
+	size_t a = 0, end;
 
-		for (size_t b = 0; b < j->nr_rel; b++)
-			if (b != a && j->rel[b].tgid == r->tgid &&
-			    j->rel[b].nr != r->tgid)
-				job_delete(j, task_node(j->rel[b].pin, E_TASK),
-					   NULL, r->nr, task_node(r->pin, T_DIR));
-		if (leader && leader->pid == r->tgid)
-			n = pidfs_thread_ids_get(leader, &tids);
-		for (int i = 0; i < n; i++) {
-			pidfs_pin_t sib;
-
-			if (tids[i] == r->tgid || tids[i] == r->nr)
-				continue;
-			sib = fs->pin->lookup(fs->k, tids[i]);
-			if (!sib)
-				continue;
-			job_delete(j, task_node(sib, E_TASK), NULL, r->nr,
-				   task_node(r->pin, T_DIR));
-			fs->pin->put(sib, 1);
-		}
-		free(tids);
-		if (leader)
-			put_task_struct(leader);
-		if (lp)
-			fs->pin->put(lp, 1);
+	if (j->nr_rel > 1)
+		qsort(j->rel, j->nr_rel, sizeof(*j->rel), released_cmp);
+	for (; a < j->nr_rel; a = end) {
+		for (end = a + 1;
+		     end < j->nr_rel && j->rel[end].tgid == j->rel[a].tgid;
+		     end++)
+			;
+		job_delete_group(fs, j, &j->rel[a], end - a);
 	}
 }
 

@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 static const char *mnt;
-static volatile bool stop;
+static bool stop;	/* ATOMIC: set by the main thread when time is up */
 static bool count_only;
 
 static void die(const char *what)
@@ -103,7 +103,7 @@ static char reply_err[256];	/* setsid 1's error reply, read at rest */
 static void *ctl_writer(void *arg)
 {
 	(void)arg;
-	for (unsigned long i = 0; !stop; i++) {
+	for (unsigned long i = 0; !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) {
 		const char *c = (i & 1) ? cmd_setsid : cmd_exec;
 
 		/* setsid fails (EPERM), as it must: its reply is the error */
@@ -147,7 +147,7 @@ static int ctlshare(double seconds)
 					n, buf);
 		}
 	}
-	stop = true;
+	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
 	pthread_join(w, NULL);
 	close(ctl_fd);
 	printf("ctlshare: %lu replies read, %lu not whole\n", reads, bad);
@@ -164,7 +164,7 @@ static pthread_mutex_t torn_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *torn_writer(void *arg)
 {
 	(void)arg;
-	for (unsigned long i = 0; !stop; i++)
+	for (unsigned long i = 0; !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++)
 		ctl(i & 1 ? cmd_a : cmd_b);
 	return NULL;
 }
@@ -176,7 +176,7 @@ static void *torn_reader(void *arg)
 	char buf[8192];
 
 	(void)arg;
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 		if (n < 0)
@@ -215,7 +215,7 @@ static int torn(int pid, double seconds)
 		if (pthread_create(&r[i], NULL, torn_reader, NULL))
 			die("pthread_create");
 	usleep((useconds_t)(seconds * 1e6));
-	stop = true;
+	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
 	pthread_join(w, NULL);
 	for (int i = 0; i < 3; i++)
 		pthread_join(r[i], NULL);
