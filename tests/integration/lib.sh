@@ -75,3 +75,16 @@ expect_pins_zero() {
 		fail "$1: pins still held: $(grep -E 'Pinned|KernelRefs' "$MNT/meminfo" | tr -s ' \n' ' ')"
 	pass "$1: no pins left"
 }
+
+# unshare(1)'s options for a private mount namespace: root can
+# bind-mount; anyone else needs a user namespace too.
+UNSHARE_NS=(-m)
+[ "$(id -u)" = 0 ] || UNSHARE_NS=(-r -m)
+
+# Run a command with the tree ($MNT) over /proc, in a mount namespace of
+# its own: the host's /proc is untouched.
+in_ns() {
+	# shellcheck disable=SC2016
+	unshare "${UNSHARE_NS[@]}" sh -c 'mount --bind "$0" /proc && exec "$@"' \
+		"$MNT" "$@"
+}

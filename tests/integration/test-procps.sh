@@ -30,16 +30,6 @@ zomb=$(ctl "fork $cron zomb")
 ctl "exit $zomb" >/dev/null
 model="1 $sshd $bash $cron $zomb"
 
-# Run a command with the tree over /proc, in a mount namespace of its
-# own: the host's /proc is untouched.  Root can bind-mount; anyone else
-# needs a user namespace too.
-in_ns() {
-	local ns=(-m)
-	[ "$(id -u)" = 0 ] || ns=(-r -m)
-	# shellcheck disable=SC2016
-	unshare "${ns[@]}" sh -c 'mount --bind "$0" /proc && exec "$@"' "$MNT" "$@"
-}
-
 out=$(in_ns ps -e -o pid= -o comm=) || fail "ps -e: $out"
 expect_eq "$(echo "$out" | awk '{ print $1 }' | sort -n | tr '\n' ' ')" "$model " \
 	"ps -e lists the model's pids and nothing else"

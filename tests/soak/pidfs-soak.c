@@ -84,7 +84,7 @@
 #define HIGH_PROCS	60	/* more: it mostly exits and kills */
 #define MAX_THREADS	3	/* per process, besides its leader */
 #define MAX_REPORTS	10	/* failures printed per process */
-#define ENTRY_BITS	4	/* low bits of a task inode: which file */
+#define ENTRY_BITS	6	/* low bits of a task inode: which file */
 #define SETTLE_SECONDS	10	/* for the pins to drain at the end */
 
 enum model { MODEL_PID, MODEL_TASK, MODEL_NR };
