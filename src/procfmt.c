@@ -254,23 +254,26 @@ size_t procfmt_comm(char *buf, size_t size, const struct task_info *ti)
 	return pb.len;
 }
 
-size_t procfmt_statm(char *buf, size_t size, const struct task_info *ti)
+/* A file whose content is the constant @text. */
+static size_t put_const(char *buf, size_t size, const char *text)
 {
 	struct pbuf pb;
 
 	pb_init(&pb, buf, size);
+	pb_puts(&pb, text);
+	return pb.len;
+}
+
+size_t procfmt_statm(char *buf, size_t size, const struct task_info *ti)
+{
 	/* proc_pid_statm() without an mm: size resident shared text lib
 	 * data dt, all 0 */
-	pb_puts(&pb, "0 0 0 0 0 0 0\n");
-	return pb.len;
+	return put_const(buf, size, "0 0 0 0 0 0 0\n");
 }
 
 size_t procfmt_empty(char *buf, size_t size, const struct task_info *ti)
 {
-	struct pbuf pb;
-
-	pb_init(&pb, buf, size);
-	return pb.len;
+	return put_const(buf, size, "");
 }
 
 size_t procfmt_fs_root(char *buf, size_t size, const struct task_info *ti)
@@ -354,24 +357,17 @@ size_t procfmt_limits(char *buf, size_t size, const struct task_info *ti)
 
 size_t procfmt_io(char *buf, size_t size, const struct task_info *ti)
 {
-	struct pbuf pb;
-
-	pb_init(&pb, buf, size);
-	pb_puts(&pb, "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\n"
-		     "read_bytes: 0\nwrite_bytes: 0\n"
-		     "cancelled_write_bytes: 0\n");
-	return pb.len;
+	return put_const(buf, size,
+			 "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\n"
+			 "read_bytes: 0\nwrite_bytes: 0\n"
+			 "cancelled_write_bytes: 0\n");
 }
 
 size_t procfmt_wchan(char *buf, size_t size, const struct task_info *ti)
 {
-	struct pbuf pb;
-
-	pb_init(&pb, buf, size);
 	/* proc_pid_wchan() with no kernel function to name: "0", no
 	 * newline */
-	pb_putc(&pb, '0');
-	return pb.len;
+	return put_const(buf, size, "0");
 }
 
 static void put_kv(struct pbuf *pb, const char *key, uint64_t value,

@@ -88,3 +88,19 @@ in_ns() {
 	unshare "${UNSHARE_NS[@]}" sh -c 'mount --bind "$0" /proc && exec "$@"' \
 		"$MNT" "$@"
 }
+
+# The model the client tests read: init; sshd, its child bash exec'd as
+# "vim -u NONE /etc/motd" with a second thread; cron and its zombie
+# child; a task killed and reaped.  Sets sshd, bash, thr, cron, dead and
+# zomb to their pids.
+make_client_model() {
+	sshd=$(ctl 'fork 1 sshd')
+	bash=$(ctl "fork $sshd bash")
+	ctl "exec $bash vim -u NONE /etc/motd" >/dev/null
+	thr=$(ctl "thread $bash")
+	cron=$(ctl 'fork 1 cron')
+	dead=$(ctl 'fork 1 gone')
+	ctl "kill $dead" >/dev/null
+	zomb=$(ctl "fork $cron zomb")
+	ctl "exit $zomb" >/dev/null
+}

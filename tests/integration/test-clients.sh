@@ -22,11 +22,12 @@ done
 "$PYTHON" -c 'import psutil' 2>/dev/null ||
 	fail "psutil is not installed (python3-psutil)"
 
-# htop runs in a tmux server of its own, which must be gone before the
-# unmount: its mount namespace holds the mount.
+# htop runs in a tmux server of its own, without the user's tmux.conf,
+# which must be gone before the unmount: its mount namespace holds the
+# mount.
 TMUX_SOCK=$PIDFS_TMP/tmux.sock
 tmx() {
-	tmux -S "$TMUX_SOCK" "$@"
+	tmux -f /dev/null -S "$TMUX_SOCK" "$@"
 }
 clients_cleanup() {
 	tmx kill-server 2>/dev/null || true
@@ -36,15 +37,7 @@ trap clients_cleanup EXIT
 
 pidfs_mount
 
-sshd=$(ctl 'fork 1 sshd')
-bash=$(ctl "fork $sshd bash")
-ctl "exec $bash vim -u NONE /etc/motd" >/dev/null
-thr=$(ctl "thread $bash")
-cron=$(ctl 'fork 1 cron')
-dead=$(ctl 'fork 1 gone')
-ctl "kill $dead" >/dev/null
-zomb=$(ctl "fork $cron zomb")
-ctl "exit $zomb" >/dev/null
+make_client_model
 
 # ---- htop ------------------------------------------------------------------
 

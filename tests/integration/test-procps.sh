@@ -19,15 +19,7 @@ done
 
 pidfs_mount
 
-sshd=$(ctl 'fork 1 sshd')
-bash=$(ctl "fork $sshd bash")
-ctl "exec $bash vim -u NONE /etc/motd" >/dev/null
-thr=$(ctl "thread $bash")
-cron=$(ctl 'fork 1 cron')
-dead=$(ctl 'fork 1 gone')
-ctl "kill $dead" >/dev/null
-zomb=$(ctl "fork $cron zomb")
-ctl "exit $zomb" >/dev/null
+make_client_model
 model="1 $sshd $bash $cron $zomb"
 
 out=$(in_ns ps -e -o pid= -o comm=) || fail "ps -e: $out"
