@@ -1575,9 +1575,11 @@ static void pidfs_init(void *userdata, struct fuse_conn_info *conn)
 	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
 		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
 	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+#ifdef FUSE_CAP_CACHE_SYMLINKS
 	/* Links in the page cache too, invalidated with the task's files. */
 	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
 		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+#endif
 }
 
 const struct fuse_lowlevel_ops pidfs_fs_ops = {

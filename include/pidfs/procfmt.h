@@ -58,7 +58,9 @@ size_t procfmt_stat(char *buf, size_t size, const struct task_info *ti);
  * /proc/<pid>/status: Linux's "Key:\tvalue" lines, in Linux's order, from
  * Name to nonvoluntary_ctxt_switches, as Linux prints them for a task
  * without a memory map (a model task has none, see statm): no Vm*, Rss*
- * or HugetlbPages lines, for any task.  Umask (0022, init's) while the
+ * or HugetlbPages lines, for any task.  What the model charges per task
+ * (task_size) is kernel memory, the task_struct and its stack, which
+ * Linux never counts in VmRSS either.  Umask (0022, init's) while the
  * task lives; a zombie has no fs_struct and no Umask line.  SigQ's limit
  * is unlimited, as in limits; no capabilities, no seccomp; the model's
  * one CPU and memory node in Cpus_allowed* and Mems_allowed*; 0 context
