@@ -24,6 +24,9 @@ PIDFS_PACKAGES=(
 	check
 	procps
 	psmisc
+	htop
+	tmux
+	python3-psutil
 	valgrind
 	gnuplot-nox
 	groff-base

@@ -11,11 +11,11 @@
  * the root (globals[]).
  *
  * Node ids carry their object.  A task node id is the pin itself shifted
- * left four bits, ORed with the index of its entry and a tag bit; the
- * kernel's lookup count on that node id is the number of references the
- * pin holds (one per successful lookup reply, dropped by FORGET).  So the
- * daemon keeps no inode table: a pinned dead task costs the model's object
- * and nothing else.  Global files have small fixed node ids.  ctl gets a
+ * left ENTRY_BITS (six) bits, ORed with the index of its entry and a tag
+ * bit; the kernel's lookup count on that node id is the number of
+ * references the pin holds (one per successful lookup reply, dropped by
+ * FORGET).  So the daemon keeps no inode table: a pinned dead task costs
+ * the model's object and nothing else.  Global files have small fixed node ids.  ctl gets a
  * fresh node id at every lookup, with its reply buffer behind it, so two
  * open ctl files never share a page cache (see below).
  *
@@ -55,10 +55,10 @@
 #include "pidfs/pid.h"
 #include "pidfs/procfmt.h"
 
-#define NODE_OBJ	(UINT64_C(1) << 62)	/* | pin << 4 | entry */
+#define NODE_OBJ	(UINT64_C(1) << 62)	/* | pin << 6 | entry */
 #define NODE_CTL	(UINT64_C(1) << 61)	/* | instance serial */
-#define NODE_VISITOR	(UINT64_C(1) << 60)	/* | pid << 4 | entry */
-#define ENTRY_BITS	4
+#define NODE_VISITOR	(UINT64_C(1) << 60)	/* | pid << 6 | entry */
+#define ENTRY_BITS	6
 #define ENTRY_MASK	((UINT64_C(1) << ENTRY_BITS) - 1)
 
 /* readdir offsets: globals by index, then pids above PID_OFFSET */
@@ -68,24 +68,57 @@
 
 /* ---- the per-pid table ------------------------------------------------- */
 
+/*
+ * A task's entries: /<tgid>'s, then task/<tid>'s, each directory before
+ * its files.  The release code deletes a directory's entries by walking
+ * back from its last one, so each directory's entries stay contiguous.
+ */
 enum pid_entry_id {
 	E_DIR,		/* /<tgid> */
 	E_STAT,
 	E_STATUS,
 	E_CMDLINE,
 	E_COMM,
+	E_STATM,
+	E_ENVIRON,
+	E_FD,
+	E_FDINFO,
+	E_CWD,
+	E_EXE,
+	E_ROOT,
+	E_LIMITS,
+	E_IO,
+	E_WCHAN,
+	E_MAPS,
 	E_TASK,		/* /<tgid>/task */
 	T_DIR,		/* /<tgid>/task/<tid> */
 	T_STAT,
 	T_STATUS,
 	T_CMDLINE,
 	T_COMM,
+	T_STATM,
+	T_ENVIRON,
+	T_FD,
+	T_FDINFO,
+	T_CWD,
+	T_EXE,
+	T_ROOT,
+	T_LIMITS,
+	T_IO,
+	T_WCHAN,
+	T_MAPS,
 	NR_PID_ENTRIES,
 };
 
 typedef size_t (*task_show_fn)(char *buf, size_t size,
 			       const struct task_info *ti);
 
+/*
+ * @mode says what the entry is: a directory (listing the entries whose
+ * parent it is, which may be none), a regular file (@show renders it) or
+ * a symbolic link (@show renders its target; an empty target is ENOENT,
+ * as Linux's links of an exited task).
+ */
 struct pid_entry {
 	const char *name;
 	mode_t mode;
@@ -99,13 +132,38 @@ static const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[E_STATUS] = { "status", S_IFREG | 0444, E_DIR, procfmt_status },
 	[E_CMDLINE] = { "cmdline", S_IFREG | 0444, E_DIR, procfmt_cmdline },
 	[E_COMM] = { "comm", S_IFREG | 0444, E_DIR, procfmt_comm },
+	[E_STATM] = { "statm", S_IFREG | 0444, E_DIR, procfmt_statm },
+	[E_ENVIRON] = { "environ", S_IFREG | 0400, E_DIR, procfmt_empty },
+	[E_FD] = { "fd", S_IFDIR | 0500, E_DIR, NULL },
+	[E_FDINFO] = { "fdinfo", S_IFDIR | 0555, E_DIR, NULL },
+	[E_CWD] = { "cwd", S_IFLNK | 0777, E_DIR, procfmt_fs_root },
+	[E_EXE] = { "exe", S_IFLNK | 0777, E_DIR, procfmt_exe },
+	[E_ROOT] = { "root", S_IFLNK | 0777, E_DIR, procfmt_fs_root },
+	[E_LIMITS] = { "limits", S_IFREG | 0444, E_DIR, procfmt_limits },
+	[E_IO] = { "io", S_IFREG | 0400, E_DIR, procfmt_io },
+	[E_WCHAN] = { "wchan", S_IFREG | 0444, E_DIR, procfmt_wchan },
+	[E_MAPS] = { "maps", S_IFREG | 0444, E_DIR, procfmt_empty },
 	[E_TASK] = { "task", S_IFDIR | 0555, E_DIR, NULL },
 	[T_DIR] = { NULL, S_IFDIR | 0555, E_TASK, NULL },
 	[T_STAT] = { "stat", S_IFREG | 0444, T_DIR, procfmt_stat },
 	[T_STATUS] = { "status", S_IFREG | 0444, T_DIR, procfmt_status },
 	[T_CMDLINE] = { "cmdline", S_IFREG | 0444, T_DIR, procfmt_cmdline },
 	[T_COMM] = { "comm", S_IFREG | 0444, T_DIR, procfmt_comm },
+	[T_STATM] = { "statm", S_IFREG | 0444, T_DIR, procfmt_statm },
+	[T_ENVIRON] = { "environ", S_IFREG | 0400, T_DIR, procfmt_empty },
+	[T_FD] = { "fd", S_IFDIR | 0500, T_DIR, NULL },
+	[T_FDINFO] = { "fdinfo", S_IFDIR | 0555, T_DIR, NULL },
+	[T_CWD] = { "cwd", S_IFLNK | 0777, T_DIR, procfmt_fs_root },
+	[T_EXE] = { "exe", S_IFLNK | 0777, T_DIR, procfmt_exe },
+	[T_ROOT] = { "root", S_IFLNK | 0777, T_DIR, procfmt_fs_root },
+	[T_LIMITS] = { "limits", S_IFREG | 0444, T_DIR, procfmt_limits },
+	[T_IO] = { "io", S_IFREG | 0400, T_DIR, procfmt_io },
+	[T_WCHAN] = { "wchan", S_IFREG | 0444, T_DIR, procfmt_wchan },
+	[T_MAPS] = { "maps", S_IFREG | 0444, T_DIR, procfmt_empty },
 };
+
+_Static_assert(NR_PID_ENTRIES <= 1 << ENTRY_BITS,
+	       "a task node id has ENTRY_BITS for its entry");
 
 /* ---- the global table -------------------------------------------------- */
 
@@ -404,7 +462,7 @@ static int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
 	 * invalidated the file may get the new content cut to the old
 	 * length (doc/caching.md, "Races").
 	 */
-	if (S_ISREG(st->st_mode)) {
+	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode)) {
 		char buf[RENDER_MAX];
 		size_t len = pid_entries[e].show(buf, sizeof(buf), &ti);
 
@@ -519,7 +577,7 @@ static int visitor_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 	attr_init(fs, st, pid_entries[e].mode, 0);
 	st->st_uid = ti.uid;
 	st->st_gid = ti.gid;
-	if (S_ISREG(st->st_mode))
+	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode))
 		st->st_size = (off_t)len;
 	attr_time_ns(st, pidfs_kernel_boot_time(fs->k),
 		     pidfs_kernel_uptime_ns(fs->k));
@@ -829,15 +887,34 @@ static void pidfs_getattr(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_attr(req, &st, timeout);
 }
 
+/* A task's or a visitor's link: the rendered target, ENOENT if empty. */
 static void pidfs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct pidfs_fs *fs = fs_of(req);
-	char buf[64];
+	enum pid_entry_id e = node_entry(ino);
+	struct task_info ti;
+	char buf[RENDER_MAX];
+	size_t len = 0;
+	int err;
 
 	count(fs, 5);
-	if (ino != G_SELF)
+	if (ino == G_SELF) {
+		show_self(fs, buf, sizeof(buf));
+		return (void)fuse_reply_readlink(req, buf);
+	}
+	if ((!is_task_node(ino) && !is_visitor_node(ino)) ||
+	    e >= NR_PID_ENTRIES || !S_ISLNK(pid_entries[e].mode))
 		return (void)fuse_reply_err(req, EINVAL);
-	show_self(fs, buf, sizeof(buf));
+	if (is_visitor_node(ino)) {
+		len = visitor_render(req, ino, &ti, buf, sizeof(buf));
+	} else {
+		err = task_render(fs, node_pin(ino), e, &ti, buf, sizeof(buf),
+				  &len);
+		if (err)
+			return (void)fuse_reply_err(req, -err);
+	}
+	if (!len)
+		return (void)fuse_reply_err(req, ENOENT);
 	fuse_reply_readlink(req, buf);
 }
 
@@ -901,7 +978,7 @@ static int node_render(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 	if (is_task_node(ino)) {
 		enum pid_entry_id e = node_entry(ino);
 
-		if (e >= NR_PID_ENTRIES || !pid_entries[e].show)
+		if (e >= NR_PID_ENTRIES || !S_ISREG(pid_entries[e].mode))
 			return -EISDIR;
 		return task_render(fs, node_pin(ino), e, &ti, buf, size, len);
 	}
@@ -1394,7 +1471,7 @@ static void on_event(void *arg, const struct pidfs_event_rec *ev)
 		break;
 	case PIDFS_EV_RELEASE:
 		/* task/<tid>/ and its files, under the leader's task/ */
-		for (int e = T_COMM; e > T_DIR; e--)
+		for (int e = NR_PID_ENTRIES - 1; e > T_DIR; e--)
 			job_delete(j, task_node(pin, T_DIR), pid_entries[e].name,
 				   0, task_node(pin, e));
 		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
@@ -1703,6 +1780,11 @@ static void pidfs_init(void *userdata, struct fuse_conn_info *conn)
 	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
 		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
 	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+#ifdef FUSE_CAP_CACHE_SYMLINKS
+	/* Links in the page cache too, invalidated with the task's files. */
+	if (conn->capable & FUSE_CAP_CACHE_SYMLINKS)
+		conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+#endif
 }
 
 const struct fuse_lowlevel_ops pidfs_fs_ops = {

@@ -38,6 +38,12 @@
 #define STAT_CPU_FIELDS		10
 #define STAT_NR_SOFTIRQS	10
 
+/* init_fs's umask, which every task inherits and none changes. */
+#define INIT_UMASK		0022
+
+/* Linux's resource numbers, the rows of /proc/<pid>/limits. */
+enum { RLIMIT_NPROC = 6, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14 };
+
 struct pbuf {
 	char *buf;
 	size_t size;
@@ -118,6 +124,12 @@ static const char *task_state_name(const struct task_info *ti)
 	return "S (sleeping)";
 }
 
+/* Exited (a zombie or dead): its mm and fs_struct are gone. */
+static bool task_exited(const struct task_info *ti)
+{
+	return ti->exit_state & (EXIT_ZOMBIE | EXIT_DEAD);
+}
+
 size_t procfmt_stat(char *buf, size_t size, const struct task_info *ti)
 {
 	struct pbuf pb;
@@ -180,8 +192,12 @@ size_t procfmt_status(char *buf, size_t size, const struct task_info *ti)
 	pb_init(&pb, buf, size);
 	pb_puts(&pb, "Name:\t");
 	put_escaped_comm(&pb, ti);
-	/* task_state(): no Umask, as for a task without fs_struct */
-	pb_printf(&pb, "\nState:\t%s\n", task_state_name(ti));
+	/* task_state(): Umask while the task has its fs_struct (init's
+	 * 0022, which nothing in the model changes); a zombie has none */
+	pb_putc(&pb, '\n');
+	if (!task_exited(ti))
+		pb_printf(&pb, "Umask:\t%04o\n", INIT_UMASK);
+	pb_printf(&pb, "State:\t%s\n", task_state_name(ti));
 	pb_printf(&pb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n",
 		  (int)ti->tgid, (int)ti->pid, (int)ti->ppid);
 	pb_puts(&pb, "TracerPid:\t0\n");
@@ -192,10 +208,23 @@ size_t procfmt_status(char *buf, size_t size, const struct task_info *ti)
 	pb_printf(&pb, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		  (int)ti->tgid, (int)ti->pid, (int)ti->pgrp, (int)ti->session);
 	/* task_sig() */
-	pb_printf(&pb, "Threads:\t%d\nSigQ:\t0/0\n", ti->nr_threads);
+	pb_printf(&pb, "Threads:\t%d\nSigQ:\t0/%" PRIu64 "\n", ti->nr_threads,
+		  UINT64_MAX);
 	pb_printf(&pb, "SigPnd:\t%s\nShdPnd:\t%s\nSigBlk:\t%s\n", no_signals,
 		  no_signals, no_signals);
 	pb_printf(&pb, "SigIgn:\t%s\nSigCgt:\t%s\n", no_signals, no_signals);
+	/* task_cap(), task_seccomp(): no capabilities, no filters */
+	pb_printf(&pb, "CapInh:\t%s\nCapPrm:\t%s\nCapEff:\t%s\n", no_signals,
+		  no_signals, no_signals);
+	pb_printf(&pb, "CapBnd:\t%s\nCapAmb:\t%s\n", no_signals, no_signals);
+	pb_puts(&pb, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+	/* task_cpus_allowed(), cpuset_task_status_allowed(): the model's one
+	 * CPU and one memory node, as /cpuinfo shows them */
+	pb_puts(&pb, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+	pb_puts(&pb, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
+	/* task_context_switch_counts(): the model schedules nothing */
+	pb_puts(&pb, "voluntary_ctxt_switches:\t0\n"
+		     "nonvoluntary_ctxt_switches:\t0\n");
 	/* pidfs's own; "Key:\t" like the rest, or procps stops parsing. */
 	pb_printf(&pb, "PidSerial:\t%" PRIu64 "\n", ti->serial);
 	return pb.len;
@@ -207,7 +236,7 @@ size_t procfmt_cmdline(char *buf, size_t size, const struct task_info *ti)
 	size_t n = ti->args_len;
 
 	pb_init(&pb, buf, size);
-	if (ti->exit_state & (EXIT_ZOMBIE | EXIT_DEAD))
+	if (task_exited(ti))
 		return 0;
 	if (n > sizeof(ti->args))
 		n = sizeof(ti->args);
@@ -223,6 +252,122 @@ size_t procfmt_comm(char *buf, size_t size, const struct task_info *ti)
 	pb_putmem(&pb, ti->comm, comm_len(ti));
 	pb_putc(&pb, '\n');
 	return pb.len;
+}
+
+/* A file whose content is the constant @text. */
+static size_t put_const(char *buf, size_t size, const char *text)
+{
+	struct pbuf pb;
+
+	pb_init(&pb, buf, size);
+	pb_puts(&pb, text);
+	return pb.len;
+}
+
+size_t procfmt_statm(char *buf, size_t size, const struct task_info *ti)
+{
+	/* proc_pid_statm() without an mm: size resident shared text lib
+	 * data dt, all 0 */
+	return put_const(buf, size, "0 0 0 0 0 0 0\n");
+}
+
+size_t procfmt_empty(char *buf, size_t size, const struct task_info *ti)
+{
+	return put_const(buf, size, "");
+}
+
+size_t procfmt_fs_root(char *buf, size_t size, const struct task_info *ti)
+{
+	struct pbuf pb;
+
+	pb_init(&pb, buf, size);
+	if (!task_exited(ti))
+		pb_putc(&pb, '/');
+	return pb.len;
+}
+
+size_t procfmt_exe(char *buf, size_t size, const struct task_info *ti)
+{
+	struct pbuf pb;
+
+	pb_init(&pb, buf, size);
+	if (task_exited(ti))
+		return 0;
+	pb_puts(&pb, "pidfs:[");
+	pb_putmem(&pb, ti->comm, comm_len(ti));
+	pb_putc(&pb, ']');
+	return pb.len;
+}
+
+/* A limit as proc_pid_limits() prints it: a number or "unlimited". */
+static void put_limit(struct pbuf *pb, uint64_t value)
+{
+	if (value == UINT64_MAX)
+		pb_printf(pb, "%-20s ", "unlimited");
+	else
+		pb_printf(pb, "%-20" PRIu64 " ", value);
+}
+
+size_t procfmt_limits(char *buf, size_t size, const struct task_info *ti)
+{
+	/* Linux's RLIMIT_* order, names and units (fs/proc/base.c) */
+	static const struct {
+		const char *name, *unit;
+	} lim[] = {
+		{ "Max cpu time", "seconds" },
+		{ "Max file size", "bytes" },
+		{ "Max data size", "bytes" },
+		{ "Max stack size", "bytes" },
+		{ "Max core file size", "bytes" },
+		{ "Max resident set", "bytes" },
+		{ "Max processes", "processes" },
+		{ "Max open files", "files" },
+		{ "Max locked memory", "bytes" },
+		{ "Max address space", "bytes" },
+		{ "Max file locks", "locks" },
+		{ "Max pending signals", "signals" },
+		{ "Max msgqueue size", "bytes" },
+		{ "Max nice priority", NULL },
+		{ "Max realtime priority", NULL },
+		{ "Max realtime timeout", "us" },
+	};
+	struct pbuf pb;
+
+	pb_init(&pb, buf, size);
+	pb_printf(&pb, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit",
+		  "Hard Limit", "Units");
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		uint64_t v = UINT64_MAX;
+
+		/* the model's one limit; nice and rtprio are ceilings: 0 */
+		if (i == RLIMIT_NPROC && ti->nproc)
+			v = ti->nproc;
+		else if (i == RLIMIT_NICE || i == RLIMIT_RTPRIO)
+			v = 0;
+		pb_printf(&pb, "%-25s ", lim[i].name);
+		put_limit(&pb, v);
+		put_limit(&pb, v);
+		if (lim[i].unit)
+			pb_printf(&pb, "%-10s\n", lim[i].unit);
+		else
+			pb_putc(&pb, '\n');
+	}
+	return pb.len;
+}
+
+size_t procfmt_io(char *buf, size_t size, const struct task_info *ti)
+{
+	return put_const(buf, size,
+			 "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\n"
+			 "read_bytes: 0\nwrite_bytes: 0\n"
+			 "cancelled_write_bytes: 0\n");
+}
+
+size_t procfmt_wchan(char *buf, size_t size, const struct task_info *ti)
+{
+	/* proc_pid_wchan() with no kernel function to name: "0", no
+	 * newline */
+	return put_const(buf, size, "0");
 }
 
 static void put_kv(struct pbuf *pb, const char *key, uint64_t value,

@@ -370,6 +370,7 @@ int pidfs_task_info(struct task_struct *t, struct task_info *info)
 	info->is_leader = thread_group_leader(t);
 	info->start_time = t->start_time;
 	info->serial = pid_serial(task_pid(t));
+	info->nproc = k->nproc;
 	img = t->image;
 	if (img) {
 		memcpy(info->comm, img->comm, TASK_COMM_LEN);

@@ -241,10 +241,15 @@ START_TEST(test_status_layout)
 {
 	/* clang-format off */
 	static const char *const keys[] = {
-		"Name", "State", "Tgid", "Ngid", "Pid", "PPid", "TracerPid",
-		"Uid", "Gid", "FDSize", "Groups", "NStgid", "NSpid",
-		"NSpgid", "NSsid", "Threads", "SigQ", "SigPnd", "ShdPnd",
-		"SigBlk", "SigIgn", "SigCgt", "PidSerial",
+		"Name", "Umask", "State", "Tgid", "Ngid", "Pid", "PPid",
+		"TracerPid", "Uid", "Gid", "FDSize", "Groups", "NStgid",
+		"NSpid", "NSpgid", "NSsid", "Threads", "SigQ", "SigPnd",
+		"ShdPnd", "SigBlk", "SigIgn", "SigCgt", "CapInh", "CapPrm",
+		"CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp",
+		"Seccomp_filters", "Cpus_allowed", "Cpus_allowed_list",
+		"Mems_allowed", "Mems_allowed_list",
+		"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches",
+		"PidSerial",
 	};
 	/* clang-format on */
 	const int nkeys = sizeof(keys) / sizeof(keys[0]);
@@ -267,24 +272,51 @@ START_TEST(test_status_layout)
 	for (int i = 0; i < n; i++)
 		ck_assert_str_eq(key[i], keys[i]);
 	ck_assert_str_eq(val[0], "worker");
-	ck_assert_str_eq(val[1], "R (running)");
-	ck_assert_str_eq(val[2], "1234");		/* Tgid */
-	ck_assert_str_eq(val[3], "0");			/* Ngid */
-	ck_assert_str_eq(val[4], "1236");		/* Pid */
-	ck_assert_str_eq(val[5], "1");			/* PPid */
-	ck_assert_str_eq(val[6], "0");			/* TracerPid */
-	ck_assert_str_eq(val[7], "1000\t1000\t1000\t1000");
-	ck_assert_str_eq(val[8], "100\t100\t100\t100");
-	ck_assert_str_eq(val[9], "0");			/* FDSize */
-	ck_assert_str_eq(val[10], " ");		/* Linux's space */
-	ck_assert_str_eq(val[11], "1234");		/* NStgid */
-	ck_assert_str_eq(val[12], "1236");		/* NSpid */
-	ck_assert_str_eq(val[13], "1200");		/* NSpgid */
-	ck_assert_str_eq(val[14], "1100");		/* NSsid */
-	ck_assert_str_eq(val[15], "3");			/* Threads */
-	for (int i = 17; i <= 21; i++)
+	ck_assert_str_eq(val[1], "0022");		/* Umask, init's */
+	ck_assert_str_eq(val[2], "R (running)");
+	ck_assert_str_eq(val[3], "1234");		/* Tgid */
+	ck_assert_str_eq(val[4], "0");			/* Ngid */
+	ck_assert_str_eq(val[5], "1236");		/* Pid */
+	ck_assert_str_eq(val[6], "1");			/* PPid */
+	ck_assert_str_eq(val[7], "0");			/* TracerPid */
+	ck_assert_str_eq(val[8], "1000\t1000\t1000\t1000");
+	ck_assert_str_eq(val[9], "100\t100\t100\t100");
+	ck_assert_str_eq(val[10], "0");		/* FDSize */
+	ck_assert_str_eq(val[11], " ");		/* Linux's space */
+	ck_assert_str_eq(val[12], "1234");		/* NStgid */
+	ck_assert_str_eq(val[13], "1236");		/* NSpid */
+	ck_assert_str_eq(val[14], "1200");		/* NSpgid */
+	ck_assert_str_eq(val[15], "1100");		/* NSsid */
+	ck_assert_str_eq(val[16], "3");			/* Threads */
+	ck_assert_str_eq(val[17], "0/18446744073709551615");	/* SigQ */
+	for (int i = 18; i <= 27; i++)			/* Sig*, Cap* */
 		ck_assert_str_eq(val[i], "0000000000000000");
-	ck_assert_str_eq(val[22], "2199023255552");	/* PidSerial */
+	for (int i = 28; i <= 30; i++)			/* no seccomp */
+		ck_assert_str_eq(val[i], "0");
+	ck_assert_str_eq(val[31], "1");			/* Cpus_allowed */
+	ck_assert_str_eq(val[32], "0");
+	ck_assert_str_eq(val[33], "1");			/* Mems_allowed */
+	ck_assert_str_eq(val[34], "0");
+	ck_assert_str_eq(val[35], "0");			/* ctxt switches */
+	ck_assert_str_eq(val[36], "0");
+	ck_assert_str_eq(val[37], "2199023255552");	/* PidSerial */
+}
+END_TEST
+
+/* A zombie has no fs_struct: no Umask line, everything else as before. */
+START_TEST(test_status_zombie)
+{
+	struct task_info ti;
+	char buf[BUF_SIZE];
+
+	make_task(&ti);
+	ti.exit_state = EXIT_ZOMBIE;
+	procfmt_status(buf, sizeof(buf), &ti);
+	ck_assert_ptr_null(strstr(buf, "Umask:"));
+	ck_assert_ptr_eq(strstr(buf, "Name:\tworker\nState:\tZ (zombie)\n"),
+			 buf);
+	ck_assert_ptr_nonnull(strstr(buf, "\nvoluntary_ctxt_switches:\t0\n"));
+	ck_assert_ptr_null(strstr(buf, "\nVm"));
 }
 END_TEST
 
@@ -297,7 +329,7 @@ START_TEST(test_status_name_escape)
 	strcpy(ti.comm, "a\\b\nc d\t(e)");
 	procfmt_status(buf, sizeof(buf), &ti);
 	/* Linux escapes '\n' and '\\' only; tab and space stay raw. */
-	ck_assert_ptr_eq(strstr(buf, "Name:\ta\\\\b\\nc d\t(e)\nState:\t"),
+	ck_assert_ptr_eq(strstr(buf, "Name:\ta\\\\b\\nc d\t(e)\nUmask:\t"),
 			 buf);
 
 	/* stat and comm print comm raw. */
@@ -373,6 +405,106 @@ START_TEST(test_comm)
 	memset(ti.comm, 'z', sizeof(ti.comm));
 	ck_assert_uint_eq(procfmt_comm(buf, sizeof(buf), &ti), TASK_COMM_LEN);
 	ck_assert_str_eq(buf, "zzzzzzzzzzzzzzz\n");
+}
+END_TEST
+
+START_TEST(test_statm)
+{
+	struct task_info ti;
+	char buf[BUF_SIZE];
+
+	make_task(&ti);
+	ck_assert_uint_eq(procfmt_statm(buf, sizeof(buf), &ti), 14);
+	ck_assert_str_eq(buf, "0 0 0 0 0 0 0\n");
+}
+END_TEST
+
+START_TEST(test_empty)
+{
+	struct task_info ti;
+	char buf[BUF_SIZE];
+
+	make_task(&ti);
+	buf[0] = 'x';
+	ck_assert_uint_eq(procfmt_empty(buf, sizeof(buf), &ti), 0);
+	ck_assert_int_eq(buf[0], '\0');
+	ck_assert_uint_eq(procfmt_empty(NULL, 0, &ti), 0);
+}
+END_TEST
+
+/* The links: "/" and the model's program while alive, nothing after. */
+START_TEST(test_links)
+{
+	struct task_info ti;
+	char buf[BUF_SIZE];
+
+	make_task(&ti);
+	ck_assert_uint_eq(procfmt_fs_root(buf, sizeof(buf), &ti), 1);
+	ck_assert_str_eq(buf, "/");
+	ck_assert_uint_eq(procfmt_exe(buf, sizeof(buf), &ti), 14);
+	ck_assert_str_eq(buf, "pidfs:[worker]");
+	strcpy(ti.comm, "a]b");
+	procfmt_exe(buf, sizeof(buf), &ti);
+	ck_assert_str_eq(buf, "pidfs:[a]b]");
+
+	for (int i = 0; i < 2; i++) {
+		ti.exit_state = i ? EXIT_DEAD : EXIT_ZOMBIE;
+		buf[0] = 'x';
+		ck_assert_uint_eq(procfmt_fs_root(buf, sizeof(buf), &ti), 0);
+		ck_assert_int_eq(buf[0], '\0');
+		ck_assert_uint_eq(procfmt_exe(buf, sizeof(buf), &ti), 0);
+		ck_assert_int_eq(buf[0], '\0');
+	}
+}
+END_TEST
+
+/* Linux's table, byte for byte, as a task of init's limits prints it. */
+START_TEST(test_limits)
+{
+	static const char want[] =
+		"Limit                     Soft Limit           "
+		"Hard Limit           Units     \n"
+		"Max cpu time              unlimited            "
+		"unlimited            seconds   \n";
+	struct task_info ti;
+	char buf[BUF_SIZE], *line;
+	int rows = 0;
+
+	make_task(&ti);
+	procfmt_limits(buf, sizeof(buf), &ti);
+	ck_assert_mem_eq(buf, want, sizeof(want) - 1);
+	ck_assert_ptr_nonnull(strstr(buf, "\nMax processes             "
+					  "unlimited            "
+					  "unlimited            processes \n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nMax nice priority         "
+					  "0                    "
+					  "0                    \n"));
+	for (line = buf; (line = strchr(line, '\n')); line++)
+		rows++;
+	ck_assert_int_eq(rows, 17);
+
+	/* The model's one limit: tasks per uid. */
+	ti.nproc = 400;
+	procfmt_limits(buf, sizeof(buf), &ti);
+	ck_assert_ptr_nonnull(strstr(buf, "\nMax processes             "
+					  "400                  "
+					  "400                  processes \n"));
+}
+END_TEST
+
+START_TEST(test_io_wchan)
+{
+	struct task_info ti;
+	char buf[BUF_SIZE];
+
+	make_task(&ti);
+	procfmt_io(buf, sizeof(buf), &ti);
+	ck_assert_str_eq(buf, "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\n"
+			      "read_bytes: 0\nwrite_bytes: 0\n"
+			      "cancelled_write_bytes: 0\n");
+	/* "0" and no newline, as Linux's */
+	ck_assert_uint_eq(procfmt_wchan(buf, sizeof(buf), &ti), 1);
+	ck_assert_str_eq(buf, "0");
 }
 END_TEST
 
@@ -670,6 +802,12 @@ enum render_kind {
 	R_LOADAVG,
 	R_STAT_GLOBAL,
 	R_PID_MAX,
+	R_STATM,
+	R_EXE,
+	R_FS_ROOT,
+	R_LIMITS,
+	R_IO,
+	R_WCHAN,
 	R_NR_KINDS,
 };
 
@@ -710,6 +848,18 @@ static size_t render(enum render_kind kind, char *buf, size_t size)
 		return procfmt_stat_global(buf, size, 1795569107, 4668, 1);
 	case R_PID_MAX:
 		return procfmt_pid_max(buf, size, 32768);
+	case R_STATM:
+		return procfmt_statm(buf, size, &ti);
+	case R_EXE:
+		return procfmt_exe(buf, size, &ti);
+	case R_FS_ROOT:
+		return procfmt_fs_root(buf, size, &ti);
+	case R_LIMITS:
+		return procfmt_limits(buf, size, &ti);
+	case R_IO:
+		return procfmt_io(buf, size, &ti);
+	case R_WCHAN:
+		return procfmt_wchan(buf, size, &ti);
 	case R_NR_KINDS:
 		break;
 	}
@@ -762,6 +912,12 @@ Suite *procfmt_suite(void)
 	tcase_add_test(tc, test_cmdline);
 	tcase_add_loop_test(tc, test_cmdline_exited, 0, 2);
 	tcase_add_test(tc, test_comm);
+	tcase_add_test(tc, test_status_zombie);
+	tcase_add_test(tc, test_statm);
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_links);
+	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_io_wchan);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("global");

@@ -1132,9 +1132,13 @@ START_TEST(test_setuid_nproc)
 	ck_assert_int_eq(pidfs_reap(k, c), 0);
 	c = fork_ok(1, NULL);
 
+	/* Every task's info carries the limit, for /<pid>/limits. */
+	ck_assert_uint_eq(info_ok(c)->nproc, kstats().nproc);
+
 	/* 0 lifts the limit; existing tasks are untouched. */
 	pidfs_kernel_set_nproc(k, 0);
 	ck_assert_uint_eq(kstats().nproc, 0);
+	ck_assert_uint_eq(info_ok(c)->nproc, 0);
 	for (int i = 0; i < 5; i++)
 		fork_ok(1, NULL);
 	pidfs_kernel_set_nproc(k, 2);

@@ -56,11 +56,18 @@ size_t procfmt_stat(char *buf, size_t size, const struct task_info *ti);
 
 /*
  * /proc/<pid>/status: Linux's "Key:\tvalue" lines, in Linux's order, from
- * Name to SigCgt, without the lines Linux prints only for a task with a
- * memory map or a filesystem context (Umask, Vm*, Rss*).  Name escapes
- * '\n' and '\\' as Linux does.  A last line, pidfs's own, gives the serial
- * of the task's struct pid, for tools that verify identity across pid
- * reuse:
+ * Name to nonvoluntary_ctxt_switches, as Linux prints them for a task
+ * without a memory map (a model task has none, see statm): no Vm*, Rss*
+ * or HugetlbPages lines, for any task.  What the model charges per task
+ * (task_size) is kernel memory, the task_struct and its stack, which
+ * Linux never counts in VmRSS either.  Umask (0022, init's) while the
+ * task lives; a zombie has no fs_struct and no Umask line.  SigQ's limit
+ * is unlimited, as in limits; no capabilities, no seccomp; the model's
+ * one CPU and memory node in Cpus_allowed* and Mems_allowed*; 0 context
+ * switches.  The host's speculation-mitigation lines are left out: they
+ * describe the host's CPU, not the model.  Name escapes '\n' and '\\' as
+ * Linux does.  A last line, pidfs's own, gives the serial of the task's
+ * struct pid, for tools that verify identity across pid reuse:
  *
  *	PidSerial:\t<serial>
  */
@@ -76,6 +83,55 @@ size_t procfmt_cmdline(char *buf, size_t size, const struct task_info *ti);
 
 /* /proc/<pid>/comm: comm, raw, and a newline. */
 size_t procfmt_comm(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * What follows is what Linux prints for a task that has no memory map
+ * (a kernel thread's view), since a model task has none: no code, no
+ * arguments kept in memory, no environment, no open files, no I/O.
+ */
+
+/* /proc/<pid>/statm: "0 0 0 0 0 0 0\n", proc_pid_statm() without an mm. */
+size_t procfmt_statm(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * An empty file: /proc/<pid>/environ and maps of a task without an mm,
+ * and mounts of a task in a namespace with nothing mounted: the model has
+ * no environment, no mappings and no file systems.
+ */
+size_t procfmt_empty(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * The target of the cwd and root links: "/", the root of init_fs every
+ * task inherits (the model has no chdir or chroot).  Empty for a zombie
+ * or a dead task, whose fs_struct is gone: Linux's readlink then fails
+ * with ENOENT, and so does pidfs's for an empty target.
+ */
+size_t procfmt_fs_root(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * The target of the exe link: "pidfs:[<comm>]", in the form Linux gives
+ * objects that are no file (a pipe's "pipe:[<ino>]"), since a model task
+ * runs no file: it names the program the model says it runs, and no file
+ * of the host.  Empty for a zombie or a dead task (ENOENT, as Linux's).
+ */
+size_t procfmt_exe(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * /proc/<pid>/limits: Linux's table, header and sixteen rows, column for
+ * column.  The model limits one resource, the tasks per uid (its nproc,
+ * "Max processes" when non-zero); every other row is "unlimited", except
+ * the nice and real-time priority ceilings, 0 as Linux's defaults.
+ */
+size_t procfmt_limits(char *buf, size_t size, const struct task_info *ti);
+
+/* /proc/<pid>/io: the seven counters, all 0: the model does no I/O. */
+size_t procfmt_io(char *buf, size_t size, const struct task_info *ti);
+
+/*
+ * /proc/<pid>/wchan: "0" without a newline, what Linux prints when it has
+ * no kernel function to name: a model task waits in none.
+ */
+size_t procfmt_wchan(char *buf, size_t size, const struct task_info *ti);
 
 /*
  * One line of meminfo's layout: "Key:", spaces to column 16 (at least

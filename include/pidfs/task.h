@@ -112,6 +112,7 @@ struct task_info {
 	bool is_leader;
 	uint64_t start_time;		/* ns since boot */
 	uint64_t serial;		/* of the task's PIDTYPE_PID struct pid */
+	unsigned int nproc;		/* tasks per uid limit; 0 = none */
 	char comm[TASK_COMM_LEN];
 	size_t args_len;
 	char args[PIDFS_ARGS_MAX];

@@ -169,11 +169,47 @@ static bool name_ok(const char *name, size_t len, pid_t tgid)
 	return len == strlen(want) && !memcmp(name, want, len);
 }
 
+/* Umask is there while the task lives: a zombie has no fs_struct. */
 static const char *const status_keys[] = {
-	"Name",	     "State",  "Tgid",	 "Ngid",    "Pid",	 "PPid",
-	"TracerPid", "Uid",    "Gid",	 "FDSize",  "Groups",	 "NStgid",
-	"NSpid",     "NSpgid", "NSsid",	 "Threads", "SigQ",	 "SigPnd",
-	"ShdPnd",    "SigBlk", "SigIgn", "SigCgt",  "PidSerial", NULL,
+	"Name",
+	"Umask",
+	"State",
+	"Tgid",
+	"Ngid",
+	"Pid",
+	"PPid",
+	"TracerPid",
+	"Uid",
+	"Gid",
+	"FDSize",
+	"Groups",
+	"NStgid",
+	"NSpid",
+	"NSpgid",
+	"NSsid",
+	"Threads",
+	"SigQ",
+	"SigPnd",
+	"ShdPnd",
+	"SigBlk",
+	"SigIgn",
+	"SigCgt",
+	"CapInh",
+	"CapPrm",
+	"CapEff",
+	"CapBnd",
+	"CapAmb",
+	"NoNewPrivs",
+	"Seccomp",
+	"Seccomp_filters",
+	"Cpus_allowed",
+	"Cpus_allowed_list",
+	"Mems_allowed",
+	"Mems_allowed_list",
+	"voluntary_ctxt_switches",
+	"nonvoluntary_ctxt_switches",
+	"PidSerial",
+	NULL,
 };
 
 /*
@@ -195,6 +231,9 @@ static uint64_t check_status(const char *buf, size_t len, pid_t pid, pid_t tgid,
 		const char *val = p + klen + 2;
 
 		why = status_keys[i];
+		if (!strcmp(status_keys[i], "Umask") &&
+		    ((size_t)(end - p) <= klen || memcmp(p, "Umask:", klen + 1)))
+			continue;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl || (size_t)(nl - p) < klen + 2 ||
 		    memcmp(p, status_keys[i], klen) || p[klen] != ':' ||

@@ -75,3 +75,32 @@ expect_pins_zero() {
 		fail "$1: pins still held: $(grep -E 'Pinned|KernelRefs' "$MNT/meminfo" | tr -s ' \n' ' ')"
 	pass "$1: no pins left"
 }
+
+# unshare(1)'s options for a private mount namespace: root can
+# bind-mount; anyone else needs a user namespace too.
+UNSHARE_NS=(-m)
+[ "$(id -u)" = 0 ] || UNSHARE_NS=(-r -m)
+
+# Run a command with the tree ($MNT) over /proc, in a mount namespace of
+# its own: the host's /proc is untouched.
+in_ns() {
+	# shellcheck disable=SC2016
+	unshare "${UNSHARE_NS[@]}" sh -c 'mount --bind "$0" /proc && exec "$@"' \
+		"$MNT" "$@"
+}
+
+# The model the client tests read: init; sshd, its child bash exec'd as
+# "vim -u NONE /etc/motd" with a second thread; cron and its zombie
+# child; a task killed and reaped.  Sets sshd, bash, thr, cron, dead and
+# zomb to their pids.
+make_client_model() {
+	sshd=$(ctl 'fork 1 sshd')
+	bash=$(ctl "fork $sshd bash")
+	ctl "exec $bash vim -u NONE /etc/motd" >/dev/null
+	thr=$(ctl "thread $bash")
+	cron=$(ctl 'fork 1 cron')
+	dead=$(ctl 'fork 1 gone')
+	ctl "kill $dead" >/dev/null
+	zomb=$(ctl "fork $cron zomb")
+	ctl "exit $zomb" >/dev/null
+}

@@ -60,7 +60,7 @@ expect_free() {
 
 p=$(ctl 'fork 1 sshd')
 t=$(ctl "thread $p")
-files="$MNT/$p/stat $MNT/$p/status $MNT/$p/cmdline $MNT/$p/comm $MNT/$p/task/$t/stat"
+files="$MNT/$p/stat $MNT/$p/status $MNT/$p/cmdline $MNT/$p/comm $MNT/$p/task/$t/stat $MNT/$p/statm $MNT/$p/task/$t/limits"
 
 for f in $files; do
 	"$OPENLOOP" 3 "$f"		# warm: lookups, attributes, pages
@@ -74,7 +74,7 @@ done
 snap before
 "$OPENLOOP" $N $files
 snap after
-expect_free "$N rounds of open+read+close of 5 task files"
+expect_free "$N rounds of open+read+close of 7 task files"
 
 # A file the kernel may not cache is asked for each time: the count works.
 snap before
@@ -93,6 +93,23 @@ snap before
 "$OPENLOOP" $N "$MNT/$p/comm"
 snap after
 expect_free "after exec, $N reads of comm"
+
+# Links too are served from the page cache, and an event invalidates
+# them with the task's files.
+links="$MNT/$p/exe $MNT/$p/cwd $MNT/$p/task/$p/root"
+# shellcheck disable=SC2086
+readlink $links >/dev/null
+snap before
+for _ in $(seq 100); do
+	# shellcheck disable=SC2086
+	readlink $links >/dev/null
+done
+snap after
+got=$(total before after)
+[ "${got#-}" -le $NOISE ] || fail "100 readlinks of 3 links: $(delta before after)"
+pass "100 rounds of readlink of 3 links: $got requests in all"
+ctl "exec $p emacs" >/dev/null
+expect_eq "$(readlink "$MNT/$p/exe")" "pidfs:[emacs]" "after exec, the new exe"
 
 pidfs_umount
 pass "clean unmount"

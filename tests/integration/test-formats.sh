@@ -60,12 +60,15 @@ pass "stat: starttime is a number of ticks"
 
 # ---- status ----------------------------------------------------------------
 
-keys="Name State Tgid Ngid Pid PPid TracerPid Uid Gid FDSize Groups NStgid NSpid NSpgid NSsid Threads SigQ SigPnd ShdPnd SigBlk SigIgn SigCgt PidSerial"
+keys="Name Umask State Tgid Ngid Pid PPid TracerPid Uid Gid FDSize Groups NStgid NSpid NSpgid NSsid Threads SigQ SigPnd ShdPnd SigBlk SigIgn SigCgt CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs Seccomp Seccomp_filters Cpus_allowed Cpus_allowed_list Mems_allowed Mems_allowed_list voluntary_ctxt_switches nonvoluntary_ctxt_switches PidSerial"
 for p in 1 "$a" "$b" "$z" "$a/task/$t"; do
 	got=$(cut -d: -f1 "$MNT/$p/status" | tr '\n' ' ')
-	expect_eq "$got" "$keys " \
+	want="$keys "
+	# a zombie has no fs_struct, so no Umask, as on Linux
+	[ "$p" = "$z" ] && want=${want/Umask /}
+	expect_eq "$got" "$want" \
 		"$p/status: Linux's keys in order, then PidSerial"
-	grep -qvP '^[A-Za-z]+:\t' "$MNT/$p/status" &&
+	grep -qvP '^[A-Za-z_]+:\t' "$MNT/$p/status" &&
 		fail "$p/status: a line without Key:<tab>"
 	[ "$(tail -c 1 "$MNT/$p/status" | od -An -c | tr -d ' ')" = '\n' ] ||
 		fail "$p/status does not end in a newline"
@@ -93,6 +96,23 @@ expect_eq "$(status_field "$MNT/$a/task/$t/status" Pid)" "$t" \
 	"thread status: Pid"
 expect_eq "$(status_field "$MNT/$a/task/$t/status" Tgid)" "$a" \
 	"thread status: Tgid"
+# The host's own status has the same keys in the same order (pidfs's are
+# a subset: no Vm*, as for a task without memory, no host CPU lines).
+host_keys=$(cut -d: -f1 /proc/self/status | tr '\n' ' ')
+for k in ${keys% PidSerial}; do
+	case " $host_keys" in
+	*" $k "*) host_keys=${host_keys#*"$k" } ;;
+	*) fail "status: $k is not in the host's status, or out of its order" ;;
+	esac
+done
+pass "status: the host kernel's keys, in its order"
+expect_eq "$(status_field "$s" Umask)" 0022 "status: Umask, init's"
+expect_eq "$(status_field "$s" voluntary_ctxt_switches)/$(status_field "$s" nonvoluntary_ctxt_switches)" \
+	0/0 "status: no context switches"
+expect_eq "$(status_field "$s" Cpus_allowed_list)/$(status_field "$s" Mems_allowed_list)" \
+	0/0 "status: the model's one CPU and node"
+grep -q '^Vm' "$s" && fail "status: Vm lines for a task without memory"
+pass "status: no Vm lines"
 # Serials: one per struct pid, never reused, in allocation order.
 s1=$(status_field "$MNT/1/status" PidSerial)
 sa=$(status_field "$MNT/$a/status" PidSerial)
@@ -125,6 +145,50 @@ expect_eq "$(cat "$MNT/$b/comm")" "x)y(z" "comm raw"
 for f in stat status cmdline comm; do
 	expect_eq "$(stat -c %s "$MNT/$a/$f")" "$(wc -c <"$MNT/$a/$f")" \
 		"$f: st_size is the content's length"
+done
+
+# ---- the files htop, psutil and procps read besides ----------------------
+
+for p in "$a" "$a/task/$t" "$z"; do
+	d=$MNT/$p
+	expect_eq "$(cat "$d/statm")" "0 0 0 0 0 0 0" "$p/statm: no memory"
+	expect_eq "$(wc -c <"$d/environ"):$(wc -c <"$d/maps")" 0:0 \
+		"$p/environ and maps are empty"
+	expect_eq "$(ls -A "$d/fd" | wc -l):$(ls -A "$d/fdinfo" | wc -l)" 0:0 \
+		"$p/fd and fdinfo are empty directories"
+	expect_eq "$(stat -c %A "$d/fd"):$(stat -c %A "$d/fdinfo")" \
+		"dr-x------:dr-xr-xr-x" "$p/fd and fdinfo: Linux's modes"
+	expect_eq "$(stat -c %A "$d/environ"):$(stat -c %A "$d/io")" \
+		"-r--------:-r--------" "$p/environ and io: Linux's modes"
+	expect_eq "$(cat "$d/wchan")" 0 "$p/wchan: no kernel function"
+	expect_eq "$(tr -d '0-9\n' <"$d/io")" "$(tr -d '0-9\n' </proc/self/io)" \
+		"$p/io: the host's keys"
+	expect_eq "$(awk '{ s += $2 } END { print s }' "$d/io")" 0 "$p/io: no I/O"
+	# Linux's table: the host's header, row names and units, to the byte
+	expect_eq "$(cut -c1-26 "$d/limits")" "$(cut -c1-26 /proc/self/limits)" \
+		"$p/limits: the host's rows"
+	expect_eq "$(awk '{ print length($0) }' "$d/limits" | sort -u | tr '\n' ' ')" \
+		"$(awk '{ print length($0) }' /proc/self/limits | sort -u | tr '\n' ' ')" \
+		"$p/limits: the host's column widths"
+	expect_eq "$(sed -n 3p "$d/limits" | tr -s ' ')" \
+		"Max file size unlimited unlimited bytes " "$p/limits: unlimited"
+	for f in statm environ maps limits io wchan; do
+		expect_eq "$(stat -c %s "$d/$f")" "$(wc -c <"$d/$f")" \
+			"$p/$f: st_size is the content's length"
+	done
+done
+for p in "$a" "$a/task/$t"; do
+	expect_eq "$(readlink "$MNT/$p/cwd"):$(readlink "$MNT/$p/root")" "/:/" \
+		"$p/cwd and root: /"
+	expect_eq "$(readlink "$MNT/$p/exe")" "pidfs:[vim]" "$p/exe: the model's"
+done
+for l in cwd exe root; do
+	expect_eq "$(stat -c %F "$MNT/$z/$l")" "symbolic link" "zombie $l is a link"
+	msg=$(readlink -v "$MNT/$z/$l" 2>&1) && fail "zombie $l: target '$msg'"
+	case $msg in
+	*"No such file or directory") pass "zombie $l has no target: ENOENT" ;;
+	*) fail "zombie $l: $msg" ;;
+	esac
 done
 
 # ---- meminfo ---------------------------------------------------------------

@@ -19,26 +19,8 @@ done
 
 pidfs_mount
 
-sshd=$(ctl 'fork 1 sshd')
-bash=$(ctl "fork $sshd bash")
-ctl "exec $bash vim -u NONE /etc/motd" >/dev/null
-thr=$(ctl "thread $bash")
-cron=$(ctl 'fork 1 cron')
-dead=$(ctl 'fork 1 gone')
-ctl "kill $dead" >/dev/null
-zomb=$(ctl "fork $cron zomb")
-ctl "exit $zomb" >/dev/null
+make_client_model
 model="1 $sshd $bash $cron $zomb"
-
-# Run a command with the tree over /proc, in a mount namespace of its
-# own: the host's /proc is untouched.  Root can bind-mount; anyone else
-# needs a user namespace too.
-in_ns() {
-	local ns=(-m)
-	[ "$(id -u)" = 0 ] || ns=(-r -m)
-	# shellcheck disable=SC2016
-	unshare "${ns[@]}" sh -c 'mount --bind "$0" /proc && exec "$@"' "$MNT" "$@"
-}
 
 out=$(in_ns ps -e -o pid= -o comm=) || fail "ps -e: $out"
 expect_eq "$(echo "$out" | awk '{ print $1 }' | sort -n | tr '\n' ' ')" "$model " \

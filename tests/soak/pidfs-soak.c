@@ -87,7 +87,7 @@
 #define BIG_MIN		65	/* the big group's threads: past 64, */
 #define BIG_MAX		90	/* the bound an old readdir overflowed */
 #define MAX_REPORTS	10	/* failures printed per process */
-#define ENTRY_BITS	4	/* low bits of a task inode: which file */
+#define ENTRY_BITS	6	/* low bits of a task inode: which file */
 #define SETTLE_SECONDS	10	/* for the pins to drain at the end */
 
 enum model { MODEL_PID, MODEL_TASK, MODEL_NR };
