@@ -58,6 +58,12 @@ static uint64_t pid_pin_serial(pidfs_pin_t pin)
 	return pid_serial((struct pid *)pin);
 }
 
+/* pid and task pins both number their inodes by the pid's serial. */
+static uint64_t serial_of_pid(const struct pid *pid)
+{
+	return pid_serial(pid);
+}
+
 static pidfs_pin_t pid_of_event(const struct pidfs_event_rec *ev, int leader)
 {
 	return (pidfs_pin_t)(leader ? ev->tgid_pid : ev->pid);
@@ -115,7 +121,7 @@ static pidfs_pin_t task_of_event(const struct pidfs_event_rec *ev, int leader)
  * low bits of the serial of the pid it was looked up through.  Resolution
  * ignores them: that is the model.
  */
-#define NR_SERIAL_BITS	36
+#define NR_SERIAL_BITS	(PIDFS_PIN_BITS - PID_NR_BITS)
 
 static pidfs_pin_t nr_pin(pid_t nr, const struct pid *pid)
 {
@@ -163,6 +169,11 @@ static struct task_struct *nr_pin_task(struct pidfs_kernel *k,
 static uint64_t nr_pin_serial(pidfs_pin_t pin)
 {
 	return (uint64_t)nr_of(pin);
+}
+
+static uint64_t nr_serial_of_pid(const struct pid *pid)
+{
+	return (uint64_t)pid_nr(pid);
 }
 
 static pidfs_pin_t nr_of_event(const struct pidfs_event_rec *ev, int leader)
@@ -259,6 +270,7 @@ static const struct pidfs_pin_ops pin_models[] = {
 		.put = pid_put,
 		.task = pid_pin_task,
 		.serial = pid_pin_serial,
+		.serial_of_pid = serial_of_pid,
 		.of_event = pid_of_event,
 		.balanced = pid_balanced,
 	},
@@ -269,6 +281,7 @@ static const struct pidfs_pin_ops pin_models[] = {
 		.put = task_put,
 		.task = task_pin_task,
 		.serial = task_pin_serial,
+		.serial_of_pid = serial_of_pid,
 		.of_event = task_of_event,
 		.balanced = task_balanced,
 	},
@@ -279,6 +292,7 @@ static const struct pidfs_pin_ops pin_models[] = {
 		.put = nr_put,
 		.task = nr_pin_task,
 		.serial = nr_pin_serial,
+		.serial_of_pid = nr_serial_of_pid,
 		.of_event = nr_of_event,
 		.balanced = nr_balanced,
 	},

@@ -33,6 +33,15 @@ enum pidfs_pin_model {
 
 typedef uintptr_t pidfs_pin_t;		/* 0: none */
 
+/*
+ * The bits a pin may use: file-system node ids carry it (fs-internal.h
+ * asserts that it fits beside the entry index and the tag).  A pointer
+ * pin (pid, task) is a user-space address, below 2^47 on x86-64 (2^56
+ * with five-level paging); an nr pin packs the number and serial bits
+ * into the same budget.
+ */
+#define PIDFS_PIN_BITS	56
+
 /* What a shutdown found still allocated, and the references on it. */
 struct pidfs_pin_audit {
 	size_t pids, tasks;		/* objects */
@@ -54,6 +63,12 @@ struct pidfs_pin_ops {
 	struct task_struct *(*task)(struct pidfs_kernel *k, pidfs_pin_t pin);
 	/* A number never shared by two tasks' pins (for inode numbers). */
 	uint64_t (*serial)(pidfs_pin_t pin);
+	/*
+	 * The same number for the pin a lookup of @pid's task would take,
+	 * without taking one (readdir's inode numbers).  Call under
+	 * rcu_read_lock().
+	 */
+	uint64_t (*serial_of_pid)(const struct pid *pid);
 	/* The pin an event's task has in this model (no reference taken). */
 	pidfs_pin_t (*of_event)(const struct pidfs_event_rec *ev, int leader);
 	/*

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Model events into kernel invalidations, as proc_flush_pid() does for
+ * procfs, and the thread that sends them.
+ *
+ * Task files change only at model events, which the task layer reports
+ * (pidfs_kernel_set_event_hook()).  For each event of a ctl command the
+ * node ids the kernel may hold for that task are computed, without any
+ * table (node ids carry their pin), and queued with the write that ran
+ * the command: inval_inode for every file and directory of the task; on
+ * release, notify_delete for each of its entries, children before
+ * parents, and under task/ of every other thread of its group.
+ *
+ * A dedicated thread sends them: libfuse's documentation warns that a
+ * notification sent from a thread serving a request can deadlock (the
+ * kernel may need the very lock that request holds).  The ctl write is
+ * answered by that thread once its notifications are done, so a read
+ * issued after write(2) returns sees the command's effect.  Once the file
+ * system stops (or the connection is gone) it sends no more, whatever is
+ * queued, but still answers the writes waiting: their commands ran.
+ *
+ * Locking: fs->nq_lock protects the queue; the thread sleeps on
+ * fs->nq_cond.  A job belongs to the worker that fills it until it is
+ * queued, then to the thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs-internal.h"
+
+enum inval_kind { INVAL_INODE, INVAL_DELETE };
+
+struct inval {
+	enum inval_kind kind;
+	fuse_ino_t ino;			/* the inode, or the entry's parent */
+	fuse_ino_t child;		/* INVAL_DELETE: the entry's inode */
+	char name[16];			/* INVAL_DELETE: the entry's name */
+};
+
+/* A task released by the job's command. */
+struct released {
+	pid_t tgid, nr;
+	pidfs_pin_t pin;
+};
+
+/* Invalidations to do, then a ctl write to answer (if @req). */
+struct inval_job {
+	struct inval *v;
+	size_t n, cap;
+	struct released *rel;
+	size_t nr_rel, rel_cap;
+	fuse_req_t req;
+	int err;			/* positive errno, or 0 */
+	size_t written;
+	struct inval_job *next;
+};
+
+/* The batch the current thread's ctl command fills, if any. */
+static __thread struct inval_job *cur_job;
+
+static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
+			     fuse_ino_t ino)
+{
+	struct inval *v;
+
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : 32;
+
+		v = realloc(j->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		j->v = v;
+		j->cap = cap;
+	}
+	v = &j->v[j->n++];
+	v->kind = kind;
+	v->ino = ino;
+	return v;
+}
+
+static void job_inval(struct inval_job *j, fuse_ino_t ino)
+{
+	job_add(j, INVAL_INODE, ino);
+}
+
+/* Entry @name of @parent, which must be @child, is gone. */
+static void job_delete(struct inval_job *j, fuse_ino_t parent,
+		       const char *name, pid_t nr, fuse_ino_t child)
+{
+	struct inval *v = job_add(j, INVAL_DELETE, parent);
+
+	if (!v)
+		return;
+	v->child = child;
+	if (name)
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	else
+		snprintf(v->name, sizeof(v->name), "%d", nr);
+}
+
+/* Each entry of task directory @dir of @pin is gone. */
+static void job_delete_entries(struct inval_job *j, pidfs_pin_t pin,
+			       enum pid_entry_id dir)
+{
+	enum pid_entry_id e;
+
+	for_each_pid_entry(e, dir)
+		job_delete(j, task_node(pin, dir), pid_entries[e].name, 0,
+			   task_node(pin, e));
+}
+
+static void job_released(struct inval_job *j,
+			 const struct pidfs_event_rec *ev, pidfs_pin_t pin)
+{
+	if (j->nr_rel == j->rel_cap) {
+		size_t cap = j->rel_cap ? 2 * j->rel_cap : 8;
+		struct released *v = realloc(j->rel, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		j->rel = v;
+		j->rel_cap = cap;
+	}
+	j->rel[j->nr_rel++] = (struct released){ ev->tgid, ev->nr, pin };
+}
+
+/*
+ * A thread is listed under /<tid>/task/ of every thread of its group
+ * (Linux resolves /<tid> for any thread), and the kernel keeps its
+ * directory under whichever it was last looked up through.  So once the
+ * command is done, delete each released thread under every thread of
+ * its group: those released with it, and those still alive.
+ */
+static int released_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct released *)a)->tgid;
+	pid_t y = ((const struct released *)b)->tgid;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * One thread group's released tasks, @rel[0..@n): delete each under the
+ * task/ of the others released with it and of the group's live threads.
+ * The live threads are listed and looked up once for the group.
+ */
+static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
+			     const struct released *rel, size_t n)
+{
+	pid_t tgid = rel[0].tgid, *tids = NULL;
+	pidfs_pin_t lp = fs->pin->lookup(fs->k, tgid), *sibs = NULL;
+	struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) : NULL;
+	int nr_tids = 0, nr_sibs = 0;
+
+	if (leader && leader->pid == tgid)
+		nr_tids = pidfs_thread_ids_get(leader, &tids);
+	if (nr_tids > 0)
+		sibs = calloc((size_t)nr_tids, sizeof(*sibs));
+	for (int i = 0; sibs && i < nr_tids; i++) {
+		pidfs_pin_t sib = tids[i] != tgid ?
+					  fs->pin->lookup(fs->k, tids[i]) :
+					  0;
+
+		if (sib)
+			sibs[nr_sibs++] = sib;
+	}
+
+	for (size_t a = 0; a < n; a++) {
+		fuse_ino_t dir = task_node(rel[a].pin, T_DIR);
+
+		for (size_t b = 0; b < n; b++)
+			if (b != a && rel[b].nr != tgid)
+				job_delete(j, task_node(rel[b].pin, E_TASK),
+					   NULL, rel[a].nr, dir);
+		for (int i = 0; i < nr_sibs; i++)
+			job_delete(j, task_node(sibs[i], E_TASK), NULL,
+				   rel[a].nr, dir);
+	}
+
+	for (int i = 0; i < nr_sibs; i++)
+		fs->pin->put(sibs[i], 1);
+	free(sibs);
+	free(tids);
+	if (leader)
+		put_task_struct(leader);
+	if (lp)
+		fs->pin->put(lp, 1);
+}
+
+/*
+ * The released tasks are sorted by group first, so the work is linear in
+ * what was released plus the pairs within each group (those deletions
+ * are owed), not quadratic in all a command released: a failed spawn
+ * undoes tens of thousands of forks at once.
+ */
+void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
+{
+	size_t a = 0, end;
+
+	if (j->nr_rel > 1)
+		qsort(j->rel, j->nr_rel, sizeof(*j->rel), released_cmp);
+	for (; a < j->nr_rel; a = end) {
+		for (end = a + 1;
+		     end < j->nr_rel && j->rel[end].tgid == j->rel[a].tgid;
+		     end++)
+			;
+		job_delete_group(fs, j, &j->rel[a], end - a);
+	}
+}
+
+/*
+ * The task layer's event hook: what the kernel may have cached that the
+ * event changed.  Runs in the thread executing a ctl command.
+ *
+ * A released task's entries are deleted, not merely invalidated, children
+ * before parents: the kernel then drops each inode when its last user
+ * goes (an open file's close) and sends FORGET, where an invalidated one
+ * would sit in the inode cache, pinning, until memory pressure evicted it.
+ * Its inodes are invalidated as well, so an open file's cached pages go
+ * and its next read asks, and gets ESRCH.
+ */
+void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
+{
+	struct pidfs_fs *fs = arg;
+	struct inval_job *j = cur_job;
+	pidfs_pin_t pin, gpin;
+
+	if (!j)
+		return;
+	pin = fs->pin->of_event(ev, 0);
+	gpin = fs->pin->of_event(ev, 1);
+	switch (ev->ev) {
+	case PIDFS_EV_FORK:
+		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
+		break;
+	case PIDFS_EV_RELEASE:
+		/* task/<tid>/ and its files, under the leader's task/ */
+		job_delete_entries(j, pin, T_DIR);
+		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
+			   task_node(pin, T_DIR));
+		job_released(j, ev, pin);
+		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
+		job_delete_entries(j, pin, E_DIR);
+		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
+		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
+		/* and every cached inode of the task: */
+		__attribute__((fallthrough));
+	case PIDFS_EV_CHANGE:
+		for (int e = 0; e < NR_PID_ENTRIES; e++)
+			job_inval(j, task_node(pin, e));
+		break;
+	}
+}
+
+/*
+ * Send one invalidation; false when the connection is going or gone
+ * (EBADF, ENODEV, ENOTCONN) and nothing more can be sent.  The kernel's
+ * other answers (ENOENT: nothing cached there; ENOTEMPTY, EBUSY: an entry
+ * it keeps) concern that entry alone.
+ */
+static bool send_inval(struct pidfs_fs *fs, const struct inval *v)
+{
+	int err;
+
+	if (v->kind == INVAL_INODE)
+		err = fuse_lowlevel_notify_inval_inode(fs->se, v->ino, 0, 0);
+	else
+		err = fuse_lowlevel_notify_delete(fs->se, v->ino, v->child,
+						  v->name, strlen(v->name));
+	return err != -EBADF && err != -ENODEV && err != -ENOTCONN;
+}
+
+/*
+ * The invalidation thread.  It serves no request, so it may wait in the
+ * kernel for locks a request holds.  Once the file system is stopping
+ * (pidfs_fs_stop(), or a dead connection) it sends no more
+ * invalidations, whatever is queued, but still answers the ctl writes
+ * waiting on them: their commands ran.
+ */
+static void *notifier_main(void *arg)
+{
+	struct pidfs_fs *fs = arg;
+	struct inval_job *j;
+	bool sending = true;
+
+	for (;;) {
+		pthread_mutex_lock(&fs->nq_lock);
+		while (!fs->nq_head && !fs->nq_stop)
+			pthread_cond_wait(&fs->nq_cond, &fs->nq_lock);
+		j = fs->nq_head;
+		if (j) {
+			fs->nq_head = j->next;
+			if (!fs->nq_head)
+				fs->nq_tail = NULL;
+		}
+		pthread_mutex_unlock(&fs->nq_lock);
+		if (!j)
+			return NULL;
+
+		for (size_t i = 0; i < j->n && sending; i++)
+			sending = !__atomic_load_n(&fs->nq_stop,
+						   __ATOMIC_RELAXED) &&
+				  send_inval(fs, &j->v[i]);
+		if (j->req) {
+			if (j->err)
+				fuse_reply_err(j->req, j->err);
+			else
+				fuse_reply_write(j->req, j->written);
+		}
+		free(j->v);
+		free(j->rel);
+		free(j);
+	}
+}
+
+void inval_job_queue(struct pidfs_fs *fs, struct inval_job *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&fs->nq_lock);
+	if (fs->nq_tail)
+		fs->nq_tail->next = j;
+	else
+		fs->nq_head = j;
+	fs->nq_tail = j;
+	pthread_cond_signal(&fs->nq_cond);
+	pthread_mutex_unlock(&fs->nq_lock);
+}
+
+void inval_stop(struct pidfs_fs *fs)
+{
+	if (!fs->nq_running)
+		return;
+	pthread_mutex_lock(&fs->nq_lock);
+	__atomic_store_n(&fs->nq_stop, true, __ATOMIC_RELAXED);
+	pthread_cond_signal(&fs->nq_cond);
+	pthread_mutex_unlock(&fs->nq_lock);
+	pthread_join(fs->notifier, NULL);
+	fs->nq_running = false;
+}
+
+struct inval_job *inval_job_new(void)
+{
+	return calloc(1, sizeof(struct inval_job));
+}
+
+void inval_set_batch(struct inval_job *j)
+{
+	cur_job = j;
+}
+
+void inval_job_answer(struct inval_job *j, fuse_req_t req, int err,
+		      size_t written)
+{
+	j->req = req;
+	j->err = err;
+	j->written = written;
+}
+
+void inval_after_reply(struct pidfs_fs *fs, fuse_req_t req, int err,
+		       fuse_ino_t ino)
+{
+	struct inval_job *j = inval_job_new();
+
+	fuse_reply_err(req, err);
+	if (j && job_add(j, INVAL_INODE, ino))
+		return inval_job_queue(fs, j);
+	free(j);
+}
+
+int inval_start(struct pidfs_fs *fs)
+{
+	int err = pthread_create(&fs->notifier, NULL, notifier_main, fs);
+
+	if (err)
+		return -err;
+	fs->nq_running = true;
+	return 0;
+}
