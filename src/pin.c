@@ -305,7 +305,9 @@ const struct pidfs_pin_ops *pidfs_pin_ops(enum pidfs_pin_model model)
 
 int pidfs_pin_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(pin_models) / sizeof(pin_models[0]); i++)
+	size_t n = sizeof(pin_models) / sizeof(pin_models[0]);
+
+	for (size_t i = 0; name && i < n; i++)
 		if (!strcmp(name, pin_models[i].name))
 			return (int)i;
 	return -1;

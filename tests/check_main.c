@@ -20,6 +20,8 @@ static const struct {
 	{ "task", task_suite },
 	{ "procfmt", procfmt_suite },
 	{ "ctl", ctl_suite },
+	{ "pin", pin_suite },
+	{ "parse", parse_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)

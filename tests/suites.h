@@ -18,5 +18,7 @@ Suite *pid_suite(void);
 Suite *task_suite(void);
 Suite *procfmt_suite(void);
 Suite *ctl_suite(void);
+Suite *pin_suite(void);
+Suite *parse_suite(void);
 
 #endif /* PIDFS_TESTS_SUITES_H */
