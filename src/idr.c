@@ -134,7 +134,7 @@ static void node_tag_clear(struct idr *idr, struct radix_tree_node *node,
 	idr->root_free = false;
 }
 
-/* ---- nodes ----------------------------------------------------------------- */
+/* ---- nodes --------------------------------------------------------------- */
 
 /*
  * Fill the reserve to @nr nodes.  The only place the IDR allocates, so
@@ -277,7 +277,7 @@ static void delete_node(struct idr *idr, struct radix_tree_node *node)
 	} while (node);
 }
 
-/* ---- allocation ------------------------------------------------------------ */
+/* ---- allocation ---------------------------------------------------------- */
 
 /*
  * idr_get_free(): the slot of the first free id in [*@startp, @max],
@@ -507,7 +507,7 @@ int idr_for_each(const struct idr *idr, int (*fn)(int id, void *p, void *data),
 	return 0;
 }
 
-/* ---- life ------------------------------------------------------------------ */
+/* ---- life ---------------------------------------------------------------- */
 
 int idr_init(struct idr *idr, struct lowmem *lm, size_t node_bytes)
 {

@@ -91,7 +91,7 @@ struct kmem_cache {
 	enum lowmem_kind kind;		/* immutable */
 	size_t size;			/* immutable: bytes charged */
 	size_t objsize;			/* immutable: bytes handed out */
-	size_t stride;			/* immutable: objsize, OBJ_ALIGNed */
+	size_t stride;			/* immutable: objsize aligned */
 	size_t first;			/* immutable: offset of object 0 */
 	unsigned int per_slab;		/* immutable */
 	unsigned int limit, batch;	/* immutable: array sizes */

@@ -258,8 +258,9 @@ static int collect(int id, void *p, void *data)
 START_TEST(test_get_next)
 {
 	/* both sides of every node boundary up to three levels */
-	static const int ids[] = { 1,	 63,   64,     127,    128,    4095,
-				   4096, 4097, 262143, 262144, 1 << 20 };
+	static const int ids[] = {
+		1, 63, 64, 127, 128, 4095, 4096, 4097, 262143, 262144, 1 << 20,
+	};
 	const int n = (int)(sizeof(ids) / sizeof(ids[0]));
 	int got[16], *out = got;
 
@@ -460,7 +461,7 @@ START_TEST(test_fault_injection)
 }
 END_TEST
 
-/* ---- RCU readers against writers ------------------------------------------ */
+/* ---- RCU readers against writers ----------------------------------------- */
 
 #define STABLE_STEP 97 /* ids that never change: 0, 97, 194, ... */
 #define RW_RANGE 5000
