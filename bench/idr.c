@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bench/pidhash, section i: the IDR of Linux 4.15 (src/idr.c) beside the
+ * structures it replaced in commit 95846ecf9dac, the pidmap and the pid
+ * hash (src/pid.c), measured in the same run in interleaved rounds, each
+ * figure the median of the per-round ratios (bench/lib.h says why).
+ *
+ *   lookup  rcu_read_lock + idr_find + rcu_read_unlock against the same
+ *           around find_pid_ns(), random live numbers, 1 reader, the hash
+ *           sized as the patch does (4096 buckets) and to the load;
+ *   walk    every live pid in order, one call per pid as proc's readdir
+ *           makes them (next_tgid): idr_get_next() against
+ *           find_ge_pid_ns(), each under its own rcu_read_lock;
+ *   memory  the IDR's nodes (tree and reserve, at 576 bytes) against the
+ *           pidmap's pages plus the hash table, and against those plus
+ *           the hash chain's link in every struct pid (the kernel's
+ *           hlist_node, 16 bytes, which 4.15 dropped with the hash);
+ *   alloc   idr_alloc_cyclic() + idr_remove() pairs against the pidmap's
+ *           alloc_pidmap() + free_pidmap() (bench/prepatch.c's, the
+ *           2.6.17 next-fit bitmap) at 10%, 50% and 90% of pid_max 32768
+ *           in use, the same numbers in both, without the caller's lock
+ *           (the same for both) and with the IDR's RCU frees waited for.
+ *
+ * A ratio above 1.00 means the IDR takes longer (or more bytes).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pidfs/idr.h"
+#include "pidfs/lowmem.h"
+#include "pidfs/pid.h"
+#include "pidfs/rcu.h"
+
+#include "idr.h"
+#include "lib.h"
+#include "prepatch.h"
+
+#define MAX_ROUNDS	31
+#define BATCH		256
+#define HLIST_NODE_BYTES 16
+
+static bool done(const struct idr_bench_opt *o, uint64_t start, uint64_t ops)
+{
+	if (o->count)
+		return ops >= o->count;
+	return bench_now_ns() - start >= (uint64_t)(o->seconds * 1e9);
+}
+
+static double ratio_median(const struct idr_bench_opt *o, const double *a,
+			   const double *b)
+{
+	double q[MAX_ROUNDS];
+
+	for (int r = 0; r < o->rounds; r++)
+		q[r] = a[r] / b[r];
+	return bench_median(q, o->rounds);
+}
+
+/* One namespace with @n live pids, and an IDR mapping the same numbers. */
+struct both {
+	struct lowmem *lm;
+	struct pid_namespace *ns;
+	struct idr idr;
+	struct pid **pids;
+	int *keys;
+	int n;
+};
+
+static void both_build(struct both *b, int n, int hash_shift)
+{
+	b->n = n;
+	b->lm = lowmem_create(LOWMEM_MAX_BUDGET);
+	b->pids = calloc((size_t)n, sizeof(*b->pids));
+	b->keys = malloc((size_t)n * sizeof(*b->keys));
+	if (!b->lm || !b->pids || !b->keys)
+		bench_die("out of memory");
+	b->ns = pid_ns_create(&(struct pid_ns_params){
+		.lowmem = b->lm,
+		.pid_max = PID_MAX_LIMIT,
+		.hash_shift = hash_shift,
+	});
+	if (!b->ns)
+		bench_die("pid_ns_create: %s", strerror(errno));
+	if (idr_init(&b->idr, b->lm, IDR_NODE_BYTES_X86_64))
+		bench_die("idr_init: out of memory");
+	for (int i = 0; i < n; i++) {
+		int nr;
+
+		b->pids[i] = alloc_pid_ns(b->ns);
+		if (!b->pids[i])
+			bench_die("alloc_pid failed at %d", i);
+		nr = pid_nr(b->pids[i]);
+		/* as 4.15's alloc_pid(): NULL first, then the pid */
+		if (idr_alloc(&b->idr, NULL, nr, nr + 1) != nr)
+			bench_die("idr_alloc %d failed", nr);
+		idr_replace(&b->idr, b->pids[i], nr);
+		b->keys[i] = nr;
+	}
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)(random() % (i + 1)), t = b->keys[i];
+
+		b->keys[i] = b->keys[j];
+		b->keys[j] = t;
+	}
+}
+
+static void both_destroy(struct both *b)
+{
+	for (int i = 0; i < b->n; i++)
+		free_pid_ns(b->ns, b->pids[i]);
+	rcu_barrier();
+	pidfs_idr_exit(&b->idr);
+	pid_ns_destroy(b->ns);
+	lowmem_destroy(b->lm);
+	free(b->pids);
+	free(b->keys);
+}
+
+/* ns per lookup of the keys, in batches, for the phase's time. */
+static double time_lookups(const struct idr_bench_opt *o, struct both *b,
+			   bool idr, uint64_t *misses)
+{
+	uint64_t start = bench_now_ns(), ops = 0;
+	int k = 0;
+
+	do {
+		for (int i = 0; i < BATCH; i++) {
+			void *p;
+
+			rcu_read_lock();
+			if (idr)
+				p = idr_find(&b->idr, b->keys[k]);
+			else
+				p = find_pid_ns(b->keys[k], b->ns);
+			rcu_read_unlock();
+			*misses += !p;
+			if (++k == b->n)
+				k = 0;
+		}
+		ops += BATCH;
+	} while (!done(o, start, ops));
+	return (double)(bench_now_ns() - start) / (double)ops;
+}
+
+/* ns per pid of whole walks in order, for the phase's time. */
+static double time_walks(const struct idr_bench_opt *o, struct both *b,
+			 bool idr, uint64_t *misses)
+{
+	uint64_t start = bench_now_ns(), ops = 0;
+
+	do {
+		int seen = 0, nr = 0;
+
+		for (;;) {
+			void *p;
+
+			rcu_read_lock();
+			if (idr) {
+				p = idr_get_next(&b->idr, &nr);
+			} else {
+				p = find_ge_pid_ns(nr, b->ns);
+				if (p)
+					nr = pid_nr(p);
+			}
+			rcu_read_unlock();
+			if (!p)
+				break;
+			seen++;
+			nr++;
+		}
+		*misses += (uint64_t)(b->n - seen);
+		ops += (uint64_t)seen;
+	} while (!done(o, start, ops));
+	return (double)(bench_now_ns() - start) / (double)ops;
+}
+
+static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
+			      const char *sizing)
+{
+	double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
+	uint64_t misses = 0;
+	char variant[96], base[96];
+
+	for (int r = 0; r < o->rounds; r++)
+		for (int j = 0; j < 2; j++) {
+			bool idr = (r + j) % 2;
+
+			look[idr][r] = time_lookups(o, b, idr, &misses);
+		}
+	for (int r = 0; r < o->rounds; r++)
+		for (int j = 0; j < 2; j++) {
+			bool idr = (r + j) % 2;
+
+			walk[idr][r] = time_walks(o, b, idr, &misses);
+		}
+	if (misses)
+		bench_die("idr: %llu live pids not found",
+			  (unsigned long long)misses);
+	printf("  %-8s %7d %-6s find_pid %6.1f  idr_find %6.1f  x %5.2f\n",
+	       "lookup", b->n, sizing, bench_median(look[0], o->rounds),
+	       bench_median(look[1], o->rounds),
+	       ratio_median(o, look[1], look[0]));
+	snprintf(variant, sizeof(variant), "idr_find n=%d hash=%s", b->n,
+		 sizing);
+	snprintf(base, sizeof(base), "find_pid n=%d hash=%s", b->n, sizing);
+	bench_csv("pidhash.idr.lookup", base, bench_median(look[0], o->rounds),
+		  "ns/op", NAN, NULL);
+	bench_csv("pidhash.idr.lookup", variant,
+		  bench_median(look[1], o->rounds), "ns/op",
+		  ratio_median(o, look[1], look[0]), base);
+
+	printf("  %-8s %7d %-6s find_ge  %6.1f  get_next %6.1f  x %5.2f"
+	       "  (ns per pid)\n",
+	       "walk", b->n, sizing, bench_median(walk[0], o->rounds),
+	       bench_median(walk[1], o->rounds),
+	       ratio_median(o, walk[1], walk[0]));
+	snprintf(variant, sizeof(variant), "idr_get_next n=%d hash=%s", b->n,
+		 sizing);
+	snprintf(base, sizeof(base), "find_ge_pid n=%d hash=%s", b->n, sizing);
+	bench_csv("pidhash.idr.walk", base, bench_median(walk[0], o->rounds),
+		  "ns/pid", NAN, NULL);
+	bench_csv("pidhash.idr.walk", variant, bench_median(walk[1], o->rounds),
+		  "ns/pid", ratio_median(o, walk[1], walk[0]), base);
+}
+
+static void memory(struct both *b, const char *sizing)
+{
+	struct pid_ns_stats ps;
+	struct idr_stats is;
+	double old, links;
+	char variant[96], base[96];
+
+	pid_ns_read_stats(b->ns, &ps);
+	pidfs_idr_read_stats(&b->idr, &is);
+	old = (double)ps.pidmap_pages * PAGE_SIZE + (double)ps.hash_bytes;
+	links = old + (double)b->n * HLIST_NODE_BYTES;
+	printf("  %-8s %7d %-6s pidmap+hash %.0f B (+ chain links %.0f B); "
+	       "idr %zu B, %lu nodes (+%lu reserve), height %u: x %.2f, "
+	       "x %.2f with links\n",
+	       "memory", b->n, sizing, old, links, is.bytes, is.nodes,
+	       is.reserve, is.height, (double)is.bytes / old,
+	       (double)is.bytes / links);
+	snprintf(variant, sizeof(variant), "idr n=%d", b->n);
+	snprintf(base, sizeof(base), "pidmap+hash n=%d hash=%s", b->n, sizing);
+	bench_csv("pidhash.idr.memory", base, old, "bytes", NAN, NULL);
+	bench_csv("pidhash.idr.memory", variant, (double)is.bytes, "bytes",
+		  (double)is.bytes / old, base);
+	snprintf(base, sizeof(base), "pidmap+hash+hlist n=%d hash=%s", b->n,
+		 sizing);
+	bench_csv("pidhash.idr.memory", base, links, "bytes", NAN, NULL);
+	bench_csv("pidhash.idr.memory", variant, (double)is.bytes, "bytes",
+		  (double)is.bytes / links, base);
+}
+
+static int shift_for_load(int n)
+{
+	int s = 0;
+
+	while ((1 << s) < n)
+		s++;
+	return s;
+}
+
+void idr_bench_size(const struct idr_bench_opt *o, int n)
+{
+	const int shifts[2] = { pidhash_shift_for(896), shift_for_load(n) };
+	const char *sizing[2] = { "patch", "load" };
+
+	for (int z = 0; z < 2; z++) {
+		struct both b;
+
+		if (z && shifts[z] == shifts[0])
+			continue;
+		both_build(&b, n, shifts[z]);
+		lookups_and_walks(o, &b, sizing[z]);
+		if (!z)
+			memory(&b, sizing[z]);
+		both_destroy(&b);
+	}
+}
+
+/* 4.15's alloc_pid(): pid 1 first, then wrap to RESERVED_PIDS. */
+static int idr_alloc_pid_nr(struct idr *idr, int pid_max)
+{
+	int pid_min = idr_get_cursor(idr) > RESERVED_PIDS ? RESERVED_PIDS : 1;
+
+	return idr_alloc_cyclic(idr, NULL, pid_min, pid_max);
+}
+
+void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ)
+{
+	const int pid_max = PID_MAX_DEFAULT;
+	struct lowmem *lm = lowmem_create(UINT64_C(1) << 30);
+	struct old_pidhash *oh = old_pidhash_create(12, pid_max);
+	int *nrs = malloc((size_t)pid_max * sizeof(*nrs));
+	double rate[2][MAX_ROUNDS];
+	struct idr idr;
+	struct idr_stats st;
+	int n = 0, keep = (int)(occ * pid_max);
+	char variant[64], base[64];
+
+	if (!lm || !oh || !nrs || idr_init(&idr, lm, IDR_NODE_BYTES_X86_64))
+		bench_die("out of memory");
+	/* Fill the IDR, then free a random part; the same in the bitmap. */
+	for (int nr; (nr = idr_alloc_pid_nr(&idr, pid_max)) >= 0;)
+		nrs[n++] = nr;
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)(random() % (i + 1)), t = nrs[i];
+
+		nrs[i] = nrs[j];
+		nrs[j] = t;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i < keep) {
+			old_write_lock(oh);
+			old_set_pidmap(oh, nrs[i]);
+			old_write_unlock(oh);
+		} else {
+			idr_remove(&idr, nrs[i]);
+		}
+	}
+	rcu_barrier();
+
+	for (int r = 0; r < o->rounds; r++) {
+		for (int j = 0; j < 2; j++) {
+			int idr_side = (r + j) % 2;
+			uint64_t start = bench_now_ns(), now, ops = 0;
+
+			do {
+				for (int i = 0; i < 64; i++) {
+					int nr;
+
+					if (idr_side) {
+						nr = idr_alloc_pid_nr(&idr,
+								      pid_max);
+						if (nr < 0)
+							bench_die("idr_alloc");
+						idr_remove(&idr, nr);
+					} else {
+						nr = old_alloc_pidmap(oh);
+						if (nr < 0)
+							bench_die(
+								"alloc_pidmap");
+						old_free_pidmap(oh, nr);
+					}
+				}
+				ops += 64;
+			} while (!done(o, start, ops));
+			/* nodes the removes let go count too */
+			if (idr_side)
+				rcu_barrier();
+			now = bench_now_ns();
+			rate[idr_side][r] =
+				(double)ops * 1e9 / (double)(now - start);
+		}
+	}
+	pidfs_idr_read_stats(&idr, &st);
+	printf("  %3.0f%% in use: pidmap alloc+free %6.1f M/s, idr "
+	       "alloc_cyclic+remove %6.1f M/s: x %.2f the time "
+	       "(idr %lu nodes, %zu B)\n",
+	       occ * 100, bench_median(rate[0], o->rounds) / 1e6,
+	       bench_median(rate[1], o->rounds) / 1e6,
+	       ratio_median(o, rate[0], rate[1]), st.nodes, st.bytes);
+	snprintf(variant, sizeof(variant), "idr occupancy=%.0f%%", occ * 100);
+	snprintf(base, sizeof(base), "pidmap occupancy=%.0f%%", occ * 100);
+	bench_csv("pidhash.idr.alloc_free", base,
+		  bench_median(rate[0], o->rounds), "pairs/s", NAN, NULL);
+	/* the ratio of times: pidmap's rate over the IDR's */
+	bench_csv("pidhash.idr.alloc_free", variant,
+		  bench_median(rate[1], o->rounds), "pairs/s",
+		  ratio_median(o, rate[0], rate[1]), base);
+
+	pidfs_idr_exit(&idr);
+	lowmem_destroy(lm);
+	old_pidhash_destroy(oh);
+	free(nrs);
+}
