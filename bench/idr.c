@@ -8,9 +8,11 @@
  *   lookup  rcu_read_lock + idr_find + rcu_read_unlock against the same
  *           around find_pid_ns(), random live numbers, 1 reader, the hash
  *           sized as the patch does (4096 buckets) and to the load;
- *   walk    every live pid in order, one call per pid as proc's readdir
+ *   walk    the live pids in order, one call per pid as proc's readdir
  *           makes them (next_tgid): idr_get_next() against
- *           find_ge_pid_ns(), each under its own rcu_read_lock;
+ *           find_ge_pid_ns(), each under its own rcu_read_lock, ns per
+ *           pid (a walk goes on from phase to phase: at 1000000 pids in
+ *           4096 buckets a whole one takes most of a minute);
  *   memory  the IDR's nodes (tree and reserve, at 576 bytes) against the
  *           pidmap's pages plus the hash table, and against those plus
  *           the hash chain's link in every struct pid (the kernel's
@@ -38,8 +40,8 @@
 #include "lib.h"
 #include "prepatch.h"
 
-#define MAX_ROUNDS	31
-#define BATCH		256
+#define MAX_ROUNDS 31
+#define BATCH 256
 #define HLIST_NODE_BYTES 16
 
 static bool done(const struct idr_bench_opt *o, uint64_t start, uint64_t ops)
@@ -145,17 +147,27 @@ static double time_lookups(const struct idr_bench_opt *o, struct both *b,
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
-/* ns per pid of whole walks in order, for the phase's time. */
-static double time_walks(const struct idr_bench_opt *o, struct both *b,
-			 bool idr, uint64_t *misses)
+/*
+ * A walk in order, resumed where the last phase left it: at 1000000 pids
+ * and 4096 buckets one find_ge_pid() costs tens of microseconds, and a
+ * whole walk would outlast any phase.
+ */
+struct walk {
+	int nr; /* next number to ask for */
+	int seen; /* pids found since the walk began */
+	uint64_t bad; /* out of order, or a walk that missed pids */
+};
+
+/* ns per pid found, for the phase's time. */
+static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
+			struct walk *w)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 
 	do {
-		int seen = 0, nr = 0;
-
-		for (;;) {
+		for (int i = 0; i < 64; i++) {
 			void *p;
+			int nr = w->nr;
 
 			rcu_read_lock();
 			if (idr) {
@@ -166,13 +178,17 @@ static double time_walks(const struct idr_bench_opt *o, struct both *b,
 					nr = pid_nr(p);
 			}
 			rcu_read_unlock();
-			if (!p)
-				break;
-			seen++;
-			nr++;
+			if (!p) {
+				/* the end: every pid seen once, start again */
+				w->bad += w->seen != b->n;
+				w->nr = w->seen = 0;
+				continue;
+			}
+			w->bad += nr < w->nr;
+			w->nr = nr + 1;
+			w->seen++;
+			ops++;
 		}
-		*misses += (uint64_t)(b->n - seen);
-		ops += (uint64_t)seen;
 	} while (!done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
@@ -181,6 +197,7 @@ static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
 			      const char *sizing)
 {
 	double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
+	struct walk w[2] = { { 0 }, { 0 } };
 	uint64_t misses = 0;
 	char variant[96], base[96];
 
@@ -194,12 +211,13 @@ static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
 		for (int j = 0; j < 2; j++) {
 			bool idr = (r + j) % 2;
 
-			walk[idr][r] = time_walks(o, b, idr, &misses);
+			walk[idr][r] = time_walk(o, b, idr, &w[idr]);
 		}
+	misses += w[0].bad + w[1].bad;
 	if (misses)
-		bench_die("idr: %llu live pids not found",
+		bench_die("idr: %llu lookups or walks missed live pids",
 			  (unsigned long long)misses);
-	printf("  %-8s %7d %-6s find_pid %6.1f  idr_find %6.1f  x %5.2f\n",
+	printf("  %-8s %7d %-6s find_pid %6.1f  idr_find %6.1f  x %6.3f\n",
 	       "lookup", b->n, sizing, bench_median(look[0], o->rounds),
 	       bench_median(look[1], o->rounds),
 	       ratio_median(o, look[1], look[0]));
@@ -212,7 +230,7 @@ static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
 		  bench_median(look[1], o->rounds), "ns/op",
 		  ratio_median(o, look[1], look[0]), base);
 
-	printf("  %-8s %7d %-6s find_ge  %6.1f  get_next %6.1f  x %5.2f"
+	printf("  %-8s %7d %-6s find_ge  %6.1f  get_next %6.1f  x %6.3f"
 	       "  (ns per pid)\n",
 	       "walk", b->n, sizing, bench_median(walk[0], o->rounds),
 	       bench_median(walk[1], o->rounds),

@@ -1335,9 +1335,11 @@ int main(int argc, char **argv)
 	printf("bench/pidhash: %d rounds of %.3f s per variant; "
 	       "pid_max %d; ns per lookup, per reader thread\n",
 	       opt.rounds, opt.seconds, PID_MAX_BENCH);
-	printf("\n  %-9s %7s %-6s", "lookup", "pids", "hash");
-	for (int i = 0; i < NR_LOOKUP_VARIANTS; i++)
-		printf(" %6.6s", i % 2 ? "+get" : designs[i / 2].name);
+	if (section('l')) {
+		printf("\n  %-9s %7s %-6s", "lookup", "pids", "hash");
+		for (int i = 0; i < NR_LOOKUP_VARIANTS; i++)
+			printf(" %6.6s", i % 2 ? "+get" : designs[i / 2].name);
+	}
 	printf("\n");
 
 	for (int si = 0; si < nsizes; si++) {

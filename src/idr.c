@@ -26,6 +26,11 @@
 #include "pidfs/idr.h"
 #include "pidfs/lowmem.h"
 
+/* The kernel's layout, so the kernel's size on a 64-bit host. */
+_Static_assert(sizeof(void *) != 8 ||
+		       sizeof(struct radix_tree_node) == IDR_NODE_BYTES_X86_64,
+	       "struct radix_tree_node of Linux 4.15");
+
 /* The largest id below any node of @shift, relative to its first. */
 static unsigned long shift_maxindex(unsigned int shift)
 {

@@ -45,8 +45,8 @@
  *  - No gfp_t argument, for the same reason.  idr_init() takes the zone
  *    to charge and the node size to charge, and can fail.
  *  - Nodes are charged at the modelled machine's sizeof(struct
- *    radix_tree_node): 576 bytes on x86-64, 300 on i386 (doc/design.md
- *    has the arithmetic), whatever this host's node takes.
+ *    radix_tree_node): 576 bytes on x86-64, 300 on i386 (the arithmetic
+ *    is below), whatever this host's node takes.
  *
  * Locking, as in the kernel: the caller serialises every function that
  * changes the IDR with a lock of its own (4.15's pid.c: pidmap_lock).
@@ -77,9 +77,28 @@ struct lowmem;
 	 RADIX_TREE_BITS_PER_LONG)
 #define IDR_FREE 0 /* the one tag the IDR uses */
 
-/* sizeof(struct radix_tree_node) in Linux 4.15 (doc/design.md). */
-#define IDR_NODE_BYTES_X86_64 576
-#define IDR_NODE_BYTES_I386 300
+/*
+ * sizeof(struct radix_tree_node) in Linux 4.15, the layout below with
+ * RADIX_TREE_MAP_SHIFT 6 (CONFIG_BASE_SMALL off), RADIX_TREE_MAX_TAGS 3:
+ *
+ *                              x86-64          i386
+ *   shift, offset, count,
+ *   exceptional (4 chars)      4 + 4 padding   4
+ *   parent, root               2 * 8           2 * 4
+ *   union { list_head,
+ *           rcu_head }         2 * 8           2 * 4
+ *   slots[64]                  64 * 8          64 * 4
+ *   tags[3][TAG_LONGS]         3 * 1 * 8       3 * 2 * 4
+ *                              ---             ---
+ *                              576             300
+ *
+ * (RADIX_TREE_TAG_LONGS is 64 bits in longs: 1 on x86-64, 2 on i386.)
+ * The slab adds nothing: the cache is made with no alignment, and both
+ * sizes are multiples of the word.  Linux 6.18 on x86-64 still reports
+ * object_size 576 for its radix_tree_node cache (the xarray's xa_node).
+ */
+#define IDR_NODE_BYTES_X86_64	576
+#define IDR_NODE_BYTES_I386	300
 
 /*
  * The kernel's node, field for field, so that on a 64-bit host it has the
