@@ -193,13 +193,33 @@ static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
+/*
+ * Print and record one comparison: @t[0] the pid hash's times, @t[1] the
+ * IDR's, and their ratio (above 1: the IDR takes longer).
+ */
+static void report(const struct idr_bench_opt *o, const char *what,
+		   const char *theirs, const char *mine, const char *unit,
+		   double t[2][MAX_ROUNDS], int n, const char *sizing)
+{
+	double q = ratio_median(o, t[1], t[0]);
+	char name[64], variant[96], base[96];
+
+	printf("  %-8s %7d %-6s %-11s %6.1f  %-12s %6.1f  x %6.3f  (%s)\n",
+	       what, n, sizing, theirs, bench_median(t[0], o->rounds), mine,
+	       bench_median(t[1], o->rounds), q, unit);
+	snprintf(name, sizeof(name), "pidhash.idr.%s", what);
+	snprintf(variant, sizeof(variant), "%s n=%d hash=%s", mine, n, sizing);
+	snprintf(base, sizeof(base), "%s n=%d hash=%s", theirs, n, sizing);
+	bench_csv(name, base, bench_median(t[0], o->rounds), unit, NAN, NULL);
+	bench_csv(name, variant, bench_median(t[1], o->rounds), unit, q, base);
+}
+
 static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
 			      const char *sizing)
 {
 	double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
 	struct walk w[2] = { { 0 }, { 0 } };
 	uint64_t misses = 0;
-	char variant[96], base[96];
 
 	for (int r = 0; r < o->rounds; r++)
 		for (int j = 0; j < 2; j++) {
@@ -217,31 +237,10 @@ static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
 	if (misses)
 		bench_die("idr: %llu lookups or walks missed live pids",
 			  (unsigned long long)misses);
-	printf("  %-8s %7d %-6s find_pid %6.1f  idr_find %6.1f  x %6.3f\n",
-	       "lookup", b->n, sizing, bench_median(look[0], o->rounds),
-	       bench_median(look[1], o->rounds),
-	       ratio_median(o, look[1], look[0]));
-	snprintf(variant, sizeof(variant), "idr_find n=%d hash=%s", b->n,
-		 sizing);
-	snprintf(base, sizeof(base), "find_pid n=%d hash=%s", b->n, sizing);
-	bench_csv("pidhash.idr.lookup", base, bench_median(look[0], o->rounds),
-		  "ns/op", NAN, NULL);
-	bench_csv("pidhash.idr.lookup", variant,
-		  bench_median(look[1], o->rounds), "ns/op",
-		  ratio_median(o, look[1], look[0]), base);
-
-	printf("  %-8s %7d %-6s find_ge  %6.1f  get_next %6.1f  x %6.3f"
-	       "  (ns per pid)\n",
-	       "walk", b->n, sizing, bench_median(walk[0], o->rounds),
-	       bench_median(walk[1], o->rounds),
-	       ratio_median(o, walk[1], walk[0]));
-	snprintf(variant, sizeof(variant), "idr_get_next n=%d hash=%s", b->n,
-		 sizing);
-	snprintf(base, sizeof(base), "find_ge_pid n=%d hash=%s", b->n, sizing);
-	bench_csv("pidhash.idr.walk", base, bench_median(walk[0], o->rounds),
-		  "ns/pid", NAN, NULL);
-	bench_csv("pidhash.idr.walk", variant, bench_median(walk[1], o->rounds),
-		  "ns/pid", ratio_median(o, walk[1], walk[0]), base);
+	report(o, "lookup", "find_pid", "idr_find", "ns/op", look, b->n,
+	       sizing);
+	report(o, "walk", "find_ge_pid", "idr_get_next", "ns/pid", walk, b->n,
+	       sizing);
 }
 
 static void memory(struct both *b, const char *sizing)
