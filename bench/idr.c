@@ -7,7 +7,12 @@
  *
  *   lookup  rcu_read_lock + idr_find + rcu_read_unlock against the same
  *           around find_pid_ns(), random live numbers, 1 reader, the hash
- *           sized as the patch does (4096 buckets) and to the load;
+ *           sized as the patch does (4096 buckets, "patch") and to the
+ *           load ("load"), the live numbers 1..n; and (up to 32768 pids)
+ *           with the hash sized to the load but the numbers spread over
+ *           4n, three in four freed at random ("spread"), as they are
+ *           once the allocator has wrapped: the IDR then has sparse
+ *           leaves;
  *   walk    the live pids in order, one call per pid as proc's readdir
  *           makes them (next_tgid): idr_get_next() against
  *           find_ge_pid_ns(), each under its own rcu_read_lock, ns per
@@ -71,11 +76,29 @@ struct both {
 	int n;
 };
 
-static void both_build(struct both *b, int n, int hash_shift)
+static void shuffle(struct pid **v, int n)
 {
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)(random() % (i + 1));
+		struct pid *t = v[i];
+
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/*
+ * @n live pids, numbered 1..n (dense), or (@spread) the survivors of
+ * 4 * @n numbers of which three in four were freed at random: what a
+ * system looks like once the allocator has wrapped.
+ */
+static void both_build(struct both *b, int n, int hash_shift, bool spread)
+{
+	int made = spread ? 4 * n : n;
+
 	b->n = n;
 	b->lm = lowmem_create(LOWMEM_MAX_BUDGET);
-	b->pids = calloc((size_t)n, sizeof(*b->pids));
+	b->pids = calloc((size_t)made, sizeof(*b->pids));
 	b->keys = malloc((size_t)n * sizeof(*b->keys));
 	if (!b->lm || !b->pids || !b->keys)
 		bench_die("out of memory");
@@ -88,25 +111,24 @@ static void both_build(struct both *b, int n, int hash_shift)
 		bench_die("pid_ns_create: %s", strerror(errno));
 	if (idr_init(&b->idr, b->lm, IDR_NODE_BYTES_X86_64))
 		bench_die("idr_init: out of memory");
-	for (int i = 0; i < n; i++) {
-		int nr;
-
+	for (int i = 0; i < made; i++) {
 		b->pids[i] = alloc_pid_ns(b->ns);
 		if (!b->pids[i])
 			bench_die("alloc_pid failed at %d", i);
-		nr = pid_nr(b->pids[i]);
+	}
+	shuffle(b->pids, made);
+	for (int i = n; i < made; i++)
+		free_pid_ns(b->ns, b->pids[i]);
+	for (int i = 0; i < n; i++) {
+		int nr = pid_nr(b->pids[i]);
+
 		/* as 4.15's alloc_pid(): NULL first, then the pid */
 		if (idr_alloc(&b->idr, NULL, nr, nr + 1) != nr)
 			bench_die("idr_alloc %d failed", nr);
 		idr_replace(&b->idr, b->pids[i], nr);
 		b->keys[i] = nr;
 	}
-	for (int i = n - 1; i > 0; i--) {
-		int j = (int)(random() % (i + 1)), t = b->keys[i];
-
-		b->keys[i] = b->keys[j];
-		b->keys[j] = t;
-	}
+	rcu_barrier();
 }
 
 static void both_destroy(struct both *b)
@@ -283,17 +305,21 @@ static int shift_for_load(int n)
 
 void idr_bench_size(const struct idr_bench_opt *o, int n)
 {
-	const int shifts[2] = { pidhash_shift_for(896), shift_for_load(n) };
-	const char *sizing[2] = { "patch", "load" };
+	const int shifts[3] = { pidhash_shift_for(896), shift_for_load(n),
+				shift_for_load(n) };
+	const char *sizing[3] = { "patch", "load", "spread" };
 
-	for (int z = 0; z < 2; z++) {
+	for (int z = 0; z < 3; z++) {
 		struct both b;
 
-		if (z && shifts[z] == shifts[0])
+		if (z == 1 && shifts[z] == shifts[0])
 			continue;
-		both_build(&b, n, shifts[z]);
+		/* spread: 4n struct pids made first; not for a million */
+		if (z == 2 && n > 32768)
+			continue;
+		both_build(&b, n, shifts[z], z == 2);
 		lookups_and_walks(o, &b, sizing[z]);
-		if (!z)
+		if (z != 1)
 			memory(&b, sizing[z]);
 		both_destroy(&b);
 	}
