@@ -47,7 +47,10 @@
  *             no hash, no RCU);
  *   memory    bytes of hash table, old and new, at both sizings;
  *   chains    how the numbers spread over the buckets, with pid.c's
- *             multiplier and with the 2006 one.
+ *             multiplier and with the 2006 one;
+ *   idr       Linux 4.15's IDR (src/idr.c), which replaced the pidmap
+ *             and the hash, against them: lookup, a full walk in order,
+ *             memory, and allocation at 10%, 50% and 90% (bench/idr.c).
  *
  * Run:  make bench, or bench/pidhash [-r ROUNDS] [-t SECONDS] [-s]
  *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds
@@ -80,6 +83,7 @@
 
 #include <urcu/rculfhash.h>
 
+#include "idr.h"
 #include "lib.h"
 #include "prepatch.h"
 
@@ -1266,20 +1270,21 @@ static void usage(FILE *f, const char *prog)
 		"  -Z SIZING    hash sized \"patch\", \"load\" or \"pidmax\" only\n"
 		"  -n OPS       phases of OPS operations, not of a time: for\n"
 		"               valgrind --tool=callgrind (instructions per op)\n"
-		"  -o SECTIONS  letters of the sections to run (default lcfma):\n"
+		"  -o SECTIONS  letters of the sections to run (default lcfmai):\n"
 		"               l lookup, c concurrent lookups, f fork+reap,\n"
-		"               m memory, a alloc_pid+free_pid\n",
+		"               m memory, a alloc_pid+free_pid, i the IDR\n",
 		prog);
 }
 
 int main(int argc, char **argv)
 {
 	static const int sizes[] = { 1000, 32768, 1000000 };
+	struct idr_bench_opt iopt;
 	int c, nsizes = 3;
 
 	opt.rounds = bench_quick() ? 5 : 7;
 	opt.seconds = bench_quick() ? 0.01 : 0.05;
-	opt.sections = "lcfma";
+	opt.sections = "lcfmai";
 	while ((c = getopt(argc, argv, "r:t:n:N:Z:so:h")) != -1) {
 		switch (c) {
 		case 'r':
@@ -1321,6 +1326,7 @@ int main(int argc, char **argv)
 		nsizes = 2;
 	if (opt.only_size > 0)
 		nsizes = 1;
+	iopt = (struct idr_bench_opt){ opt.rounds, opt.seconds, opt.count };
 	srandom(1);
 	zone = lowmem_create(LOWMEM_MAX_BUDGET);
 	if (!zone)
@@ -1329,9 +1335,11 @@ int main(int argc, char **argv)
 	printf("bench/pidhash: %d rounds of %.3f s per variant; "
 	       "pid_max %d; ns per lookup, per reader thread\n",
 	       opt.rounds, opt.seconds, PID_MAX_BENCH);
-	printf("\n  %-9s %7s %-6s", "lookup", "pids", "hash");
-	for (int i = 0; i < NR_LOOKUP_VARIANTS; i++)
-		printf(" %6.6s", i % 2 ? "+get" : designs[i / 2].name);
+	if (section('l')) {
+		printf("\n  %-9s %7s %-6s", "lookup", "pids", "hash");
+		for (int i = 0; i < NR_LOOKUP_VARIANTS; i++)
+			printf(" %6.6s", i % 2 ? "+get" : designs[i / 2].name);
+	}
 	printf("\n");
 
 	for (int si = 0; si < nsizes; si++) {
@@ -1388,15 +1396,27 @@ int main(int argc, char **argv)
 				designs[d].destroy(tables[d]);
 			printf("\n");
 		}
+		if (section('i')) {
+			idr_bench_size(&iopt, n);
+			printf("\n");
+		}
 		free(keys);
 	}
 
-	if (!section('a'))
-		return 0;
-	printf("alloc_pid+free_pid, pid_max %d, %d buckets:\n", PID_MAX_DEFAULT,
-	       1 << pidhash_shift_for(896));
-	alloc_free(0.10);
-	alloc_free(0.50);
-	alloc_free(0.90);
+	if (section('a')) {
+		printf("alloc_pid+free_pid, pid_max %d, %d buckets:\n",
+		       PID_MAX_DEFAULT, 1 << pidhash_shift_for(896));
+		alloc_free(0.10);
+		alloc_free(0.50);
+		alloc_free(0.90);
+	}
+	if (section('i')) {
+		printf("the IDR's alloc_cyclic+remove against the pidmap, "
+		       "pid_max %d:\n",
+		       PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&iopt, 0.10);
+		idr_bench_alloc_free(&iopt, 0.50);
+		idr_bench_alloc_free(&iopt, 0.90);
+	}
 	return 0;
 }

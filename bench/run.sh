@@ -171,6 +171,9 @@ END {
 	v = least("pidhash.alloc_free", "^pid occupancy=50%", 1)
 	line("alloc_pid+free_pid at 50% occupancy, M pairs/s", \
 		v == "" ? "" : v / 1e6, ">=", "5.0")
+	line("idr_find vs find_pid (4.15 IDR), 32768, load sizing", \
+		least("pidhash.idr.lookup", "^idr_find n=32768 hash=load"), \
+		"<=", "1.5")
 	line("pid model: bytes charged per pinned dead task", \
 		least("pin.charged", "^pid ", 1), "<=", "72")
 	line("pid model: daemon RSS bytes per pinned dead task", \

@@ -90,7 +90,8 @@ struct kmem_cache {
 	const char *name;		/* immutable */
 	enum lowmem_kind kind;		/* immutable */
 	size_t size;			/* immutable: bytes charged */
-	size_t stride;			/* immutable: size rounded to OBJ_ALIGN */
+	size_t objsize;			/* immutable: bytes handed out */
+	size_t stride;			/* immutable: objsize aligned */
 	size_t first;			/* immutable: offset of object 0 */
 	unsigned int per_slab;		/* immutable */
 	unsigned int limit, batch;	/* immutable: array sizes */
@@ -320,13 +321,21 @@ static void arrays_destroy(struct kmem_cache *c)
 struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 				     enum lowmem_kind kind, size_t size)
 {
+	return kmem_cache_create_charged(lm, name, kind, size, size);
+}
+
+struct kmem_cache *kmem_cache_create_charged(struct lowmem *lm,
+					     const char *name,
+					     enum lowmem_kind kind,
+					     size_t objsize, size_t size)
+{
 	struct kmem_cache *c;
 	size_t stride, hdr;
 	unsigned int n;
 
-	if (!size || kind >= LOWMEM_NR_KINDS)
+	if (!size || !objsize || kind >= LOWMEM_NR_KINDS)
 		return NULL;
-	stride = (size + OBJ_ALIGN - 1) & ~(size_t)(OBJ_ALIGN - 1);
+	stride = (objsize + OBJ_ALIGN - 1) & ~(size_t)(OBJ_ALIGN - 1);
 	/* The largest count whose header and bitmap still fit beside it. */
 	n = (unsigned int)(SLAB_SIZE / stride);
 	for (;;) {
@@ -352,6 +361,7 @@ struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 	c->name = name;
 	c->kind = kind;
 	c->size = size;
+	c->objsize = objsize;
 	c->stride = stride;
 	c->first = hdr;
 	c->per_slab = n;
@@ -564,7 +574,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 
 	/* Touch it: the charge must be resident, as kernel memory is. */
 	unpoison(obj, c->stride);
-	memset(obj, 0, c->size);
+	memset(obj, 0, c->objsize);
 	return obj;
 }
 

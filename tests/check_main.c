@@ -17,6 +17,7 @@ static const struct {
 } suites[] = {
 	{ "lowmem", lowmem_suite },
 	{ "pid", pid_suite },
+	{ "idr", idr_suite },
 	{ "task", task_suite },
 	{ "procfmt", procfmt_suite },
 	{ "ctl", ctl_suite },

@@ -366,6 +366,46 @@ START_TEST(test_zeroed)
 }
 END_TEST
 
+/*
+ * A cache charged less than its objects take (a 32-bit kernel's object
+ * built on a 64-bit host): the zone counts the charge, the object is
+ * whole and zeroed, and the slabs hold the larger size.
+ */
+START_TEST(test_charged_size)
+{
+	enum { N = 64, OBJ = 576, CHARGE = 300 };
+	void *obj[N];
+
+	zone(BIG_BUDGET);
+	ck_assert_ptr_null(
+		kmem_cache_create_charged(lm, "c", LOWMEM_IDR, 0, CHARGE));
+	ck_assert_ptr_null(
+		kmem_cache_create_charged(lm, "c", LOWMEM_IDR, OBJ, 0));
+	cache_a = kmem_cache_create_charged(lm, "c", LOWMEM_IDR, OBJ, CHARGE);
+	ck_assert_ptr_nonnull(cache_a);
+	ck_assert_uint_eq(kmem_cache_size(cache_a), CHARGE);
+	for (int i = 0; i < N; i++) {
+		obj[i] = kmem_cache_alloc(cache_a);
+		ck_assert_ptr_nonnull(obj[i]);
+		for (int b = 0; b < OBJ; b++)
+			ck_assert_uint_eq(((unsigned char *)obj[i])[b], 0);
+		memset(obj[i], 0xa5, OBJ);
+	}
+	/* no two objects overlap */
+	qsort(obj, N, sizeof(obj[0]), ptr_cmp);
+	for (int i = 1; i < N; i++)
+		ck_assert_uint_ge((uintptr_t)obj[i] - (uintptr_t)obj[i - 1],
+				  OBJ);
+	ck_assert_uint_eq(stats().used, (uint64_t)N * CHARGE);
+	ck_assert_uint_eq(stats().kind[LOWMEM_IDR].bytes, (uint64_t)N * CHARGE);
+	ck_assert_uint_eq(stats().kind[LOWMEM_IDR].objects, N);
+	for (int i = 0; i < N; i++)
+		kmem_cache_free(cache_a, obj[i]);
+	ck_assert_uint_eq(stats().used, 0);
+	ck_assert_uint_eq(stats().kind[LOWMEM_IDR].bytes, 0);
+}
+END_TEST
+
 START_TEST(test_cache_of)
 {
 	enum { N = 60 };	/* six slabs of ten per cache */
@@ -959,6 +999,7 @@ Suite *lowmem_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_zeroed);
+	tcase_add_test(tc, test_charged_size);
 	tcase_add_test(tc, test_cache_of);
 	tcase_add_test(tc, test_for_each);
 	tcase_add_test(tc, test_slab_bytes);

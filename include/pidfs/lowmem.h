@@ -38,6 +38,7 @@ enum lowmem_kind {
 	LOWMEM_PIDMAP,	/* pages of the pid bitmap */
 	LOWMEM_PID,	/* struct pid */
 	LOWMEM_TASK,	/* task_struct and its kernel stack */
+	LOWMEM_IDR,	/* radix_tree_node of the IDR (Linux 4.15) */
 	LOWMEM_NR_KINDS,
 };
 
@@ -80,6 +81,18 @@ void lowmem_destroy(struct lowmem *lm);
  */
 struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 				     enum lowmem_kind kind, size_t size);
+
+/*
+ * The same for objects that occupy @objsize bytes here but are charged
+ * @size bytes: a structure modelled for another machine (a 32-bit
+ * kernel's radix_tree_node is 300 bytes; the one pidfs builds on a 64-bit
+ * host is 576).  The zone and /meminfo count @size; the slabs hold
+ * @objsize.
+ */
+struct kmem_cache *kmem_cache_create_charged(struct lowmem *lm,
+					     const char *name,
+					     enum lowmem_kind kind,
+					     size_t objsize, size_t size);
 
 /* Destroy a cache; every object must have been freed. */
 void kmem_cache_destroy(struct kmem_cache *cachep);
