@@ -3,8 +3,10 @@
  * pidfs(8): mount a /proc-like tree over a simulated kernel pid hash.
  *
  * Options, set-up, the session loop, signals and a clean unmount.  The
- * option table (src/parse.c), the --help text and doc/pidfs.8 list the
- * same options; tests/integration/test-options-doc.sh checks that they do.
+ * options are named once, in src/options.h: the fuse_opt spec and the
+ * --help text below are made from it, and
+ * tests/integration/test-options-doc.sh checks that doc/pidfs.8 and
+ * README.md name each of them.
  *
  * Exit status: 0 after a clean unmount with every pin released; 1 for a
  * usage error or a failure to mount; 2 when the books did not balance at
@@ -20,63 +22,69 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "options.h"
 #include "parse.h"
+#include "pidfs/ctl.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
 #include "pidfs/task.h"
 
 struct options {
-	char *pin;
-	char *lowmem;
-	char *task_size;
-	char *pid_max;
-	char *nproc;
-	char *hash_shift;
-	char *max_threads;
-	char *timeout;
+	char *value[PIDFS_NR_OPTIONS];	/* as given, or NULL */
 	int show_help;
 	int show_version;
 	int nonopts;
 	char *source;
 };
 
+/* clang-format off */
 #define OPT(t, p) { t, offsetof(struct options, p), 1 }
 
+/* "pin=%s" and the like, one for each line of options.h; then the flags. */
 static const struct fuse_opt pidfs_opts[] = {
-	OPT("pin=%s", pin),
-	OPT("lowmem=%s", lowmem),
-	OPT("task_size=%s", task_size),
-	OPT("pid_max=%s", pid_max),
-	OPT("nproc=%s", nproc),
-	OPT("hash_shift=%s", hash_shift),
-	OPT("max_threads=%s", max_threads),
-	OPT("timeout=%s", timeout),
+#define PIDFS_OPTION_SPEC(n, v, h) OPT(#n "=%s", value[PIDFS_OPT_##n]),
+	PIDFS_OPTIONS(PIDFS_OPTION_SPEC)
+#undef PIDFS_OPTION_SPEC
 	OPT("-h", show_help),
 	OPT("--help", show_help),
 	OPT("-V", show_version),
 	OPT("--version", show_version),
 	FUSE_OPT_END
 };
+/* clang-format on */
+
+/* One option of options.h, its help's continuation lines indented. */
+static void usage_option(const struct pidfs_option_doc *d)
+{
+	const char *h = d->help, *nl;
+	int col;
+
+	col = printf("    -o %s=%s", d->name, d->value);
+	for (; (nl = strchr(h, '\n')); h = nl + 1) {
+		printf("%*s%.*s\n", col < 27 ? 27 - col : 1, "", (int)(nl - h),
+		       h);
+		col = 0;
+	}
+	printf("%*s%s\n", col < 27 ? 27 - col : 1, "", h);
+}
 
 static void usage(const char *prog)
 {
+	const char *name;
+
 	printf("usage: %s [options] [source] MOUNTPOINT\n\n", prog);
 	printf("Mount a /proc-like tree over a simulated kernel pid hash.\n"
-	       "Drive it by writing commands to MOUNTPOINT/ctl.\n\n"
-	       "pidfs options:\n"
-	       "    -o pin=pid|task|nr     what an inode pins (default: pid)\n"
-	       "    -o lowmem=SIZE         low-memory budget (default: 896M)\n"
-	       "    -o task_size=SIZE      bytes charged per task (default: 10K)\n"
-	       "    -o pid_max=N           highest pid + 1 (default: 32768)\n"
-	       "    -o nproc=N             tasks per uid (default: no limit)\n"
-	       "    -o hash_shift=N        pid hash buckets = 2^N (default: sized\n"
-	       "                           from lowmem as pidhash_init() does)\n"
-	       "    -o max_threads=N       FUSE worker threads (default: 10)\n"
-	       "    -o timeout=SECONDS     how long the kernel may cache\n"
-	       "                           entries and attributes (default: 86400)\n"
-	       "    -h, --help             print this help and exit\n"
-	       "    -V, --version          print the version and exit\n"
-	       "SIZE takes a K, M or G suffix.\n\n");
+	       "Drive it by writing commands to MOUNTPOINT/ctl, one a write,\n"
+	       "and reading the reply back (or with pidfs-ctl).\n\n"
+	       "pidfs options:\n");
+	for (int i = 0; i < PIDFS_NR_OPTIONS; i++)
+		if (pidfs_options[i].help)
+			usage_option(&pidfs_options[i]);
+	printf("SIZE takes a K, M or G suffix.\n");
+	printf("\nCommands for MOUNTPOINT/ctl (see pidfs(8)):\n");
+	for (int op = 0; (name = pidfs_ctl_op_usage(op)); op++)
+		printf("    %s\n", name);
+	printf("\nFUSE options:\n");
 }
 
 /* Process "source MOUNTPOINT" as mount.fuse3 passes them: keep the last. */
@@ -97,18 +105,14 @@ static int opt_proc(void *data, const char *arg, int key,
 /* Hand each pidfs option that was given to the parser (parse.c). */
 static int check_options(const struct options *o, struct pidfs_config *c)
 {
-	const char *const values[] = {
-		o->pin, o->lowmem, o->task_size, o->pid_max,
-		o->nproc, o->hash_shift, o->max_threads, o->timeout,
-	};
 	char why[160];
 
 	pidfs_config_init(c, getuid(), getgid());
-	for (size_t i = 0; pidfs_option_names[i]; i++) {
-		if (!values[i])
+	for (int i = 0; i < PIDFS_NR_OPTIONS; i++) {
+		if (!o->value[i])
 			continue;
-		if (pidfs_config_set(c, pidfs_option_names[i], values[i], why,
-				     sizeof(why))) {
+		if (pidfs_config_set(c, pidfs_options[i].name, o->value[i],
+				     why, sizeof(why))) {
 			fprintf(stderr, "pidfs: %s\n", why);
 			return -1;
 		}
@@ -118,14 +122,8 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 
 static void free_options(struct options *o)
 {
-	free(o->pin);
-	free(o->lowmem);
-	free(o->task_size);
-	free(o->pid_max);
-	free(o->nproc);
-	free(o->hash_shift);
-	free(o->max_threads);
-	free(o->timeout);
+	for (int i = 0; i < PIDFS_NR_OPTIONS; i++)
+		free(o->value[i]);
 	free(o->source);
 }
 

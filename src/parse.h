@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "pidfs/task.h"
+#include "options.h"
 #include "pin.h"
 
 /* Everything the mount options set. */
@@ -27,8 +28,8 @@ struct pidfs_config {
 #define PIDFS_TIMEOUT_DEFAULT		86400
 #define PIDFS_TIMEOUT_LIMIT		31536000
 
-/* pidfs's own -o options, in the order --help and pidfs(8) list them. */
-extern const char *const pidfs_option_names[];
+/* The names of options.h's options, in its order, then NULL. */
+extern const char *const pidfs_option_names[PIDFS_NR_OPTIONS + 1];
 
 /* Defaults; @uid and @gid own init and ctl. */
 void pidfs_config_init(struct pidfs_config *c, uid_t uid, gid_t gid);
