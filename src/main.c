@@ -158,6 +158,8 @@ int main(int argc, char *argv[])
 	}
 	if (o.show_version) {
 		printf("pidfs %s\n", PACKAGE_VERSION);
+		/* libfuse runs fusermount3 -V, whose output is not ours. */
+		fflush(stdout);
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out_opts;
