@@ -31,7 +31,7 @@ out=${PIDFS_PKG_OUT:-$srcdir/build/package}
 keep=no
 
 usage() {
-	sed -n '3,/^set -euo/{/^set -euo/d; s/^# \{0,1\}//; p}' "${BASH_SOURCE[0]}"
+	sed -n '4,/^set -euo/{/^set -euo/d; s/^# \{0,1\}//; p}' "${BASH_SOURCE[0]}"
 }
 
 for a in "$@"; do

@@ -47,6 +47,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "daemonlog.h"
 #include "fs.h"
 #include "parse.h"
 #include "pidfs/ctl.h"
@@ -1351,8 +1352,16 @@ static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	if (fuse_req_ctx(req)->uid != fs->uid)
 		return (void)fuse_reply_err(req, EACCES);
 	/* One command per write(2), from the start of the file. */
-	if (off != 0)
+	if (off != 0) {
+		static const char why[] =
+			"a write at an offset past 0: one command per "
+			"write(2), from offset 0 (a command written before "
+			"it on the same open file ran)";
+
+		pidfs_log_refused(fuse_req_ctx(req)->pid, why,
+				  sizeof(why) - 1);
 		return (void)fuse_reply_err(req, EINVAL);
+	}
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return (void)fuse_reply_err(req, ENOMEM);
@@ -1361,6 +1370,8 @@ static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	err = pidfs_ctl_exec(fs->ctl, buf, size, &reply);
 	cur_job = NULL;
 	job_delete_siblings(fs, j);
+	if (err)
+		pidfs_log_refused(fuse_req_ctx(req)->pid, reply.buf, reply.len);
 
 	pthread_mutex_lock(&fs->ctl_lock);
 	c = ctl_find(fs, ino);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemonlog.h"
 #include "fs.h"
 #include "options.h"
 #include "parse.h"
@@ -35,6 +36,7 @@ struct options {
 	int show_version;
 	int nonopts;
 	char *source;
+	char *mountpoint;	/* the last non-option */
 };
 
 /* clang-format off */
@@ -95,6 +97,8 @@ static int opt_proc(void *data, const char *arg, int key,
 
 	if (key != FUSE_OPT_KEY_NONOPT)
 		return 1;
+	free(o->mountpoint);
+	o->mountpoint = strdup(arg);
 	if (++o->nonopts == 1) {
 		o->source = strdup(arg);
 		return 0;
@@ -125,6 +129,7 @@ static void free_options(struct options *o)
 	for (int i = 0; i < PIDFS_NR_OPTIONS; i++)
 		free(o->value[i]);
 	free(o->source);
+	free(o->mountpoint);
 }
 
 int main(int argc, char *argv[])
@@ -165,6 +170,9 @@ int main(int argc, char *argv[])
 		goto out_opts;
 	}
 	if (check_options(&o, &c))
+		goto out_opts;
+	/* Before libfuse's parser, whose realpath() hides the reasons. */
+	if (o.mountpoint && pidfs_check_mountpoint(o.mountpoint))
 		goto out_opts;
 	if (fuse_parse_cmdline(&args, &cmd) != 0)
 		goto out_opts;
@@ -211,6 +219,7 @@ int main(int argc, char *argv[])
 		rcu_bp_before_fork();
 	}
 	fuse_daemonize(cmd.foreground);
+	pidfs_log_setup(cmd.foreground);
 	if (!cmd.foreground) {
 		rcu_bp_after_fork_child();
 		call_rcu_after_fork_child();
