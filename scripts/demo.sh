@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Reproduce the two problems the pidhash patch solved, on this machine.
+# Reproduce the two problems a struct pid reference avoids, on this machine.
 #
 #   scripts/demo.sh [--small] [--out DIR] [--builddir DIR]
 #
@@ -14,9 +14,10 @@
 # Installs what is missing and builds as scripts/test.sh does (in build/,
 # or BUILDDIR; a build directory already configured is kept as it is).
 # Then mounts three pidfs instances in temporary directories, one per
-# model of what an open /proc file holds (pin=task: the task_struct, as
-# before the patch; pin=pid: the struct pid, as after it; pin=nr: a bare
-# number), with the commit message's parameters: low memory 896 MiB (the
+# model of what an open file holds (pin=task: the task_struct, as /proc
+# did until 2.6.18; pin=pid: the struct pid, as /proc has since, which the
+# 2.6.17 pidhash patch made possible; pin=nr: a bare number, as a stored
+# pid_t does), with the commit message's parameters: low memory 896 MiB (the
 # low memory of a 32-bit x86 machine with 1 GiB of RAM), task_struct 10
 # KiB with its kernel stack, and a hostile user with 100 processes of
 # 1000 open files each.  Against each it runs examples/exhaust (pin dead
