@@ -7,7 +7,8 @@
 # with the newline), its "is pidfs mounted there?"; the daemon's log line
 # for each refused ctl write, and its rate limit; the daemon's checks of
 # the mountpoint: not a directory, missing, already a pidfs, not empty,
-# and one whose daemon was killed.
+# and one whose daemon was killed; and exhaust -D with a pid that does
+# not serve the mount.
 
 . "$top_srcdir/tests/lib/pidfs.sh"
 . "$top_srcdir/tests/integration/lib.sh"
@@ -74,8 +75,13 @@ printf 'kill 3\nkill 3\nfork 1\n' | "$PIDFS_CTL" "$MNT" >/dev/null \
 expect_eq "$rc" "$ESRCH" "stdin: the second 'kill 3' fails ESRCH"
 grep -q 'stopped at command 2 (kill 3); command 1 ran' "$PIDFS_TMP/err" ||
 	fail "no word of what ran: $(cat "$PIDFS_TMP/err")"
-expect_eq "$(meminfo TaskStructs)" "$((before + 1))" \
-	"... the first ran, the third did not"
+# (A killed task's task_struct is freed after an RCU grace period.)
+tasks_are() { [ "$(meminfo TaskStructs)" = "$1" ]; }
+wait_for 10 tasks_are "$((before + 1))" ||
+	fail "TaskStructs $(meminfo TaskStructs), not $((before + 1))"
+[ ! -e "$MNT/3" ] && [ ! -e "$MNT/4" ] ||
+	fail "3 is still there, or 'fork 1' ran"
+pass "... the first ran, the third did not"
 
 # The longest line: 8191 bytes and a newline.  Blanks pad "fork 1".
 long=$(printf 'fork%8185s1' '')
@@ -103,6 +109,14 @@ done
 n=$(grep -c 'refused a write' "$PIDFS_LOG")
 [ "$n" -le 21 ] || fail "$n lines for 51 refused writes: not rate-limited"
 pass "51 refused writes: $n log lines (rate-limited)"
+
+# exhaust -D checks that the pid it is given serves the mountpoint.
+rc=0
+"$top_builddir/examples/exhaust" -D 1 -p 1 -f 16 "$MNT" >/dev/null \
+	2>"$PIDFS_TMP/err" || rc=$?
+expect_eq "$rc" 2 "exhaust -D 1: refused"
+grep -q "no pidfs serving $MNT (pid $PIDFS_PID is)" "$PIDFS_TMP/err" ||
+	fail "exhaust -D 1: $(cat "$PIDFS_TMP/err")"
 
 # --- the mountpoint ----------------------------------------------------------
 
