@@ -402,26 +402,42 @@ static void csv_row(FILE *f, const struct sample *s)
 /* ---- finding the daemon ---------------------------------------------- */
 
 /*
+ * Process @pid's command line, NUL-separated and NUL-terminated, in @buf
+ * of @size bytes.  Returns its length, or -1.
+ */
+static ssize_t read_cmdline(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
  * Is process @pid a pidfs whose command line names the directory @want
  * (a realpath()), as src/pidfs [-f] [-o ...] MNT or mount.fuse3's
  * "pidfs MNT" do?
  */
 static bool serves(pid_t pid, const char *want)
 {
-	char arg[PATH_MAX], path[64], buf[8192];
+	char arg[PATH_MAX], buf[8192];
 	char *p, *end, *base;
-	ssize_t n;
-	int fd;
+	ssize_t n = read_cmdline(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (n < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	end = buf + n;
 	base = strrchr(buf, '/');
 	base = base ? base + 1 : buf;
@@ -458,19 +474,10 @@ static pid_t find_daemon(const char *mnt)
 static const char *daemon_model(pid_t pid)
 {
 	static const char *const models[] = { "pid", "task", "nr" };
-	char path[64], buf[8192];
-	ssize_t n;
-	int fd;
+	char buf[8192];
+	ssize_t n = read_cmdline(pid, buf, sizeof(buf));
 
-	if (pid <= 0)
-		return NULL;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	if (n < 0)
 		return NULL;
 	for (ssize_t i = 0; i < n; i++)
 		if (!buf[i])
@@ -793,8 +800,7 @@ int main(int argc, char **argv)
 		if (!realpath(o.mnt, want) || !serves(o.daemon, want)) {
 			pid_t d = find_daemon(o.mnt);
 
-			fprintf(stderr,
-				"exhaust: -D %d is no pidfs serving %s",
+			fprintf(stderr, "exhaust: -D %d is no pidfs serving %s",
 				(int)o.daemon, o.mnt);
 			if (d > 0)
 				fprintf(stderr, " (pid %d is)\n", (int)d);

@@ -78,8 +78,9 @@ void pidfs_log_refused(pid_t pid, const char *why, size_t len)
 	for (; why && n < len && n < sizeof(line) - 1 && why[n] != '\n'; n++)
 		line[n] = (why[n] >= ' ' && why[n] < 127) ? why[n] : '?';
 	line[n] = '\0';
-	fuse_log(FUSE_LOG_NOTICE, "pidfs: ctl: refused a write from pid %d: %s\n",
-		 (int)pid, line);
+	fuse_log(FUSE_LOG_NOTICE,
+		 "pidfs: ctl: refused a write from pid %d: %s\n", (int)pid,
+		 line);
 }
 
 /* mountinfo escapes blanks and backslashes as \ooo; undo it in place. */
@@ -204,7 +205,7 @@ int pidfs_check_mountpoint(const char *mnt)
 			mnt, mnt);
 		return -1;
 	} else {
-		return 0;	/* let the mount itself say what is wrong */
+		return 0; /* let the mount itself say what is wrong */
 	}
 	if (realpath(mnt, real) &&
 	    mounted_on(real, type, sizeof(type), &minor) &&

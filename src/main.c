@@ -115,8 +115,8 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 	for (int i = 0; i < PIDFS_NR_OPTIONS; i++) {
 		if (!o->value[i])
 			continue;
-		if (pidfs_config_set(c, pidfs_options[i].name, o->value[i],
-				     why, sizeof(why))) {
+		if (pidfs_config_set(c, pidfs_options[i].name, o->value[i], why,
+				     sizeof(why))) {
 			fprintf(stderr, "pidfs: %s\n", why);
 			return -1;
 		}

@@ -31,12 +31,14 @@
 	  "entries and attributes (default: 86400)")
 /* clang-format on */
 
+/* clang-format off */
 enum pidfs_option {
 #define PIDFS_OPTION_ENUM(name, value, help) PIDFS_OPT_##name,
 	PIDFS_OPTIONS(PIDFS_OPTION_ENUM)
 #undef PIDFS_OPTION_ENUM
 	PIDFS_NR_OPTIONS
 };
+/* clang-format on */
 
 /* One option as --help shows it. */
 struct pidfs_option_doc {

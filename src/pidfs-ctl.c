@@ -51,8 +51,9 @@ static void usage(FILE *f)
 		prog);
 	for (int op = 0; (u = pidfs_ctl_op_usage(op)); op++)
 		fprintf(f, "    %s\n", u);
-	fprintf(f, "Example: %s /tmp/mnt 'fork 1 sshd' 'exec 2 sshd -D'\n"
-		   "See pidfs(8), CONTROL FILE, for the replies and errors.\n",
+	fprintf(f,
+		"Example: %s /tmp/mnt 'fork 1 sshd' 'exec 2 sshd -D'\n"
+		"See pidfs(8), CONTROL FILE, for the replies and errors.\n",
 		prog);
 }
 
@@ -132,8 +133,9 @@ static int run(int fd, const char *cmd, size_t len, char *reply)
 static void stopped(unsigned long nth, const char *cmd)
 {
 	if (nth == 2)
-		fprintf(stderr, "%s: stopped at command 2 (%.60s); command 1 "
-				"ran\n",
+		fprintf(stderr,
+			"%s: stopped at command 2 (%.60s); command 1 "
+			"ran\n",
 			prog, cmd);
 	else if (nth > 2)
 		fprintf(stderr,
@@ -176,8 +178,9 @@ static void explain_open(const char *dir, const char *path, int err)
 			"with 'fusermount3 -u %s' and mount again\n",
 			dir, dir);
 	else if (err == ENOENT)
-		fprintf(stderr, ": is pidfs mounted there? (mount it with "
-				"'pidfs %s'; see pidfs(8))\n",
+		fprintf(stderr,
+			": is pidfs mounted there? (mount it with "
+			"'pidfs %s'; see pidfs(8))\n",
 			dir);
 	else if (err == EACCES)
 		fprintf(stderr, ": only the user who mounted pidfs may use "
@@ -223,8 +226,9 @@ int main(int argc, char **argv)
 		return ENOMEM;
 	if (argc == 2) {
 		if (isatty(STDIN_FILENO))
-			fprintf(stderr, "%s: reading commands from the "
-					"terminal, one a line; Ctrl-D ends\n",
+			fprintf(stderr,
+				"%s: reading commands from the "
+				"terminal, one a line; Ctrl-D ends\n",
 				prog);
 		err = run_stdin(fd, reply);
 	} else {
