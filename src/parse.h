@@ -2,6 +2,11 @@
 /*
  * Parsers of what users type: mount options and pid names.  Pure (no
  * FUSE, no model), so they are unit-tested and fuzzed.
+ *
+ * This header and options.h stay in src/, not include/pidfs/: they are
+ * the daemon's own surface (its -o options, the names of its tree), not
+ * an interface of the model that examples or other programs build on.
+ * The daemon, the unit tests and the fuzzers include them by path.
  */
 #ifndef PIDFS_PARSE_H
 #define PIDFS_PARSE_H

@@ -16,6 +16,10 @@
  *
  * All operations may be called from any thread with no lock held; none
  * sleeps except on the task layer's locks.
+ *
+ * It stays in src/, not include/pidfs/: pin models are how the file
+ * system holds the model, an interface between fs.c and the library, not
+ * one that programs outside the daemon build on.
  */
 #ifndef PIDFS_PIN_H
 #define PIDFS_PIN_H
