@@ -146,8 +146,9 @@ smoke() {
 		for _ in $(seq 100); do
 			left=
 			for p in $(pgrep -x pidfs); do
-				tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
-					grep -q -- " $1 " && left=$p
+				{ tr '\0' ' ' <"/proc/$p/cmdline"; } \
+					2>/dev/null | grep -q -- " $1 " &&
+					left=$p
 			done
 			[ -n "$left" ] || return 0
 			sleep 0.1
