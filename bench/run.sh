@@ -24,6 +24,13 @@
 # not failed: they are findings), else the first failure's.
 set -eu
 
+case ${1:-} in
+-h | --help)
+	sed -n '4,/^set -eu/{/^set -eu/d; s/^# \{0,1\}//; p}' "$0"
+	exit 0
+	;;
+esac
+
 : "${top_builddir:?run from make bench, or set top_builddir}"
 : "${top_srcdir:?run from make bench, or set top_srcdir}"
 csv=${BENCH_CSV:-$top_srcdir/bench/results.csv}

@@ -29,7 +29,8 @@
  *
  *   -p HOLDERS   holder processes (default 100)
  *   -f FDS       RLIMIT_NOFILE of each holder (default 1000)
- *   -D PID       the daemon's pid (default: found in /proc by MNT)
+ *   -D PID       the daemon's pid (default: found in /proc by MNT); it
+ *                must be a pidfs whose command line names MNT
  *   -m NAME      the model's name in the output (default: from the daemon's
  *                command line, pin=...; else "pid")
  *   -c FILE      write the samples as CSV
@@ -45,25 +46,35 @@
  * held fd, less than the host kernel itself spends on each (its Slab
  * grows by a few KiB per fd); in the nr model nothing is pinned at all.
  *
- *   exhaust: task model, 100 holders x 1000 fds, daemon 12558
+ *   exhaust: task model, 100 holders x 1000 fds, daemon 30668
  *     fds held                        91748 (0 of 100 holders full)
  *     fork failures                     100 (Cannot allocate memory)
  *     pinned tasks                    91748
- *     low memory used                 896.0 MiB of 896 MiB (0.0 MiB ...)
- *     OOM events                        100
- *     daemon RSS                      900.9 MiB (2.1 MiB at start)
+ *     pinned pids                         0
+ *     low memory used                 896.0 MiB of 896 MiB (0.0 MiB at start)
+ *     OOM events                       1100
+ *     daemon RSS                      901.1 MiB (2.1 MiB at start)
  *     RSS growth / low memory         1.003
  *     model bytes pinned per held fd  10240
- *     host kernel bytes per held fd    3914
+ *     host kernel bytes per held fd    3987
+ *     time to fill                     35.2 s
  *   exhaust: closed every fd; pins back to 0 after 0.0 s (...)
  *
- *   exhaust: pid model, 100 holders x 1000 fds, daemon 13219
+ * OOM events count every failed allocation, not every holder: a holder
+ * whose fork fails tries again every 50 ms for half a second (memory
+ * may only be waiting for an RCU grace period), so each of the 100
+ * holders fails 11 times before it stops: 1100 events, 100 fork failures.
+ *
+ *   exhaust: pid model, 100 holders x 1000 fds, daemon 30676
  *     fds held                        99200 (100 of 100 holders full)
  *     fork failures                       0
+ *     pinned tasks                        0
  *     pinned pids                     99200
- *     low memory used                   6.8 MiB of 896 MiB (0.0 MiB ...)
+ *     low memory used                   6.8 MiB of 896 MiB (0.0 MiB at start)
+ *     OOM events                          0
+ *     ...
  *     model bytes pinned per held fd     72
- *     host kernel bytes per held fd    3741
+ *     host kernel bytes per held fd    3899
  *
  * Exit status: 0 when the run completed and the pins went back to 0,
  * 1 otherwise, 2 for usage errors.
@@ -391,12 +402,57 @@ static void csv_row(FILE *f, const struct sample *s)
 /* ---- finding the daemon ---------------------------------------------- */
 
 /*
- * The pid of the pidfs process whose command line names @mnt (as
- * src/pidfs [-f] [-o ...] MNT, or mount.fuse3's "pidfs MNT"), or -1.
+ * Process @pid's command line, NUL-separated and NUL-terminated, in @buf
+ * of @size bytes.  Returns its length, or -1.
  */
+static ssize_t read_cmdline(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * Is process @pid a pidfs whose command line names the directory @want
+ * (a realpath()), as src/pidfs [-f] [-o ...] MNT or mount.fuse3's
+ * "pidfs MNT" do?
+ */
+static bool serves(pid_t pid, const char *want)
+{
+	char arg[PATH_MAX], buf[8192];
+	char *p, *end, *base;
+	ssize_t n = read_cmdline(pid, buf, sizeof(buf));
+
+	if (n < 0)
+		return false;
+	end = buf + n;
+	base = strrchr(buf, '/');
+	base = base ? base + 1 : buf;
+	if (strcmp(base, "pidfs") && strcmp(base, "lt-pidfs"))
+		return false;
+	for (p = buf + strlen(buf) + 1; p < end; p += strlen(p) + 1)
+		if (realpath(p, arg) && !strcmp(arg, want))
+			return true;
+	return false;
+}
+
+/* The pid of the pidfs process serving @mnt, or -1. */
 static pid_t find_daemon(const char *mnt)
 {
-	char want[PATH_MAX], arg[PATH_MAX], path[300], buf[8192];
+	char want[PATH_MAX];
 	struct dirent *d;
 	pid_t found = -1;
 	DIR *dir;
@@ -406,34 +462,10 @@ static pid_t find_daemon(const char *mnt)
 	dir = opendir("/proc");
 	if (!dir)
 		return -1;
-	while ((d = readdir(dir)) && found < 0) {
-		char *p, *end, *base;
-		ssize_t n;
-		int fd;
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", d->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		end = buf + n;
-		base = strrchr(buf, '/');
-		base = base ? base + 1 : buf;
-		if (strcmp(base, "pidfs") && strcmp(base, "lt-pidfs"))
-			continue;
-		for (p = buf + strlen(buf) + 1; p < end; p += strlen(p) + 1) {
-			if (realpath(p, arg) && !strcmp(arg, want)) {
-				found = atoi(d->d_name);
-				break;
-			}
-		}
-	}
+	while ((d = readdir(dir)) && found < 0)
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9' &&
+		    serves(atoi(d->d_name), want))
+			found = atoi(d->d_name);
 	closedir(dir);
 	return found;
 }
@@ -442,19 +474,10 @@ static pid_t find_daemon(const char *mnt)
 static const char *daemon_model(pid_t pid)
 {
 	static const char *const models[] = { "pid", "task", "nr" };
-	char path[64], buf[8192];
-	ssize_t n;
-	int fd;
+	char buf[8192];
+	ssize_t n = read_cmdline(pid, buf, sizeof(buf));
 
-	if (pid <= 0)
-		return NULL;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	if (n < 0)
 		return NULL;
 	for (ssize_t i = 0; i < n; i++)
 		if (!buf[i])
@@ -768,8 +791,24 @@ int main(int argc, char **argv)
 	}
 	tick.tv_sec = o.sample_ms / 1000;
 	tick.tv_nsec = o.sample_ms % 1000 * 1000000L;
-	if (!o.daemon)
+	if (!o.daemon) {
 		o.daemon = find_daemon(o.mnt);
+	} else {
+		char want[PATH_MAX];
+
+		/* A wrong -D would measure another process's RSS. */
+		if (!realpath(o.mnt, want) || !serves(o.daemon, want)) {
+			pid_t d = find_daemon(o.mnt);
+
+			fprintf(stderr, "exhaust: -D %d is no pidfs serving %s",
+				(int)o.daemon, o.mnt);
+			if (d > 0)
+				fprintf(stderr, " (pid %d is)\n", (int)d);
+			else
+				fprintf(stderr, " (is pidfs mounted there?)\n");
+			return 2;
+		}
+	}
 	if (!o.model)
 		o.model = daemon_model(o.daemon);
 	if (!o.model)

@@ -2,12 +2,13 @@
 /*
  * pinmem: what one reference to a dead process costs in low memory.
  *
- * This is the first problem the pidhash patch solved, in-process, with no
- * FUSE.  A /proc file that stays open must remember which process it is
- * about.  Before the patch it held a reference to the task_struct: when
- * the process died, its task_struct (and kernel stack, about 10 KiB) stayed
- * in low memory for as long as the file was open.  After the patch it
- * holds a reference to the process's struct pid, a few dozen bytes.
+ * This is the first problem a struct pid reference avoids, in-process,
+ * with no FUSE.  A /proc file that stays open must remember which process
+ * it is about.  Until Linux 2.6.18 it held a reference to the task_struct:
+ * when the process died, its task_struct (and kernel stack, about 10 KiB)
+ * stayed in low memory for as long as the file was open.  Since 2.6.18
+ * (made possible by the 2.6.17 pidhash patch) it holds a reference to the
+ * process's struct pid, a few dozen bytes.
  *
  * The example boots a simulated kernel with the low memory of a 1 GiB
  * i386 machine (896 MiB), then N times: forks a task, takes a reference
@@ -15,8 +16,8 @@
  * attacker with N open /proc files would.  It does this twice, on a fresh
  * kernel each time:
  *
- *   run "pid"   each reference is a struct pid (get_pid(), after the patch)
- *   run "task"  each reference is a task_struct (get_task_struct(), before)
+ *   run "pid"   each reference is a struct pid (get_pid(), /proc since 2.6.18)
+ *   run "task"  each reference is a task_struct (get_task_struct(), until)
  *
  * and prints what the pins cost, then drops them and shows that nothing
  * stays behind.

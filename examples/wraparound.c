@@ -23,14 +23,15 @@
  *   -s FILE   write the result as key=value lines
  *   -t SECS   how long to wait for the pins to go at the end (default 10)
  *
- * Expected output with pid_max=1000 (the first two lines are the same
- * in every model, except that in the nr model the impostor's own
- * directory cannot be read while the old file is open, so its PidSerial
- * is not shown), then one verdict line per model:
+ * Expected output with pid_max=1000 (the first two lines are the same in
+ * every model, the impostor's PidSerial included: the old file's
+ * reference does not hide the new task's directory), then one verdict
+ * line per model (each line of output folded here to fit):
  *
- *   wraparound: pid_max 1000; victim 300 "victim" (PidSerial 300), ...
- *   wraparound: killed 300; 700 forks later 300 is "impostor" (PidSerial
- *   1000)
+ *   wraparound: pid_max 1000; victim 300 "victim" (PidSerial 300),
+ *     300/status open
+ *   wraparound: killed 300; 700 forks later 300 is "impostor"
+ *     (PidSerial 1000)
  *
  *   pid: the old fd fails ESRCH: safe
  *   task: the old fd fails ESRCH, 10240 bytes of task memory still

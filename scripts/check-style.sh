@@ -23,6 +23,13 @@ set -euo pipefail
 
 CLANG_FORMAT=${CLANG_FORMAT:-clang-format}
 
+case ${1:-} in
+-h | --help)
+	sed -n '4,/^set -euo/{/^set -euo/d; s/^# \{0,1\}//; p}' "$0"
+	exit 0
+	;;
+esac
+
 if ! command -v "$CLANG_FORMAT" >/dev/null; then
 	echo "check-style: $CLANG_FORMAT not found (apt-get install clang-format)" >&2
 	exit 2

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Reproduce the two problems the pidhash patch solved, on this machine.
+# Reproduce the two problems a struct pid reference avoids, on this machine.
 #
 #   scripts/demo.sh [--small] [--out DIR] [--builddir DIR]
 #
@@ -11,12 +11,15 @@
 #   --builddir DIR  use the programs already built in DIR: install and
 #                   build nothing (what `make check` does)
 #
-# Installs what is missing and builds as scripts/test.sh does (in build/,
-# or BUILDDIR; a build directory already configured is kept as it is).
+# Installs what is missing of what it uses (the compiler, autotools,
+# libfuse3, liburcu, Check, gnuplot; not the tests' valgrind and clang)
+# and builds as scripts/test.sh does (in build/, or BUILDDIR; a build
+# directory already configured is kept as it is).
 # Then mounts three pidfs instances in temporary directories, one per
-# model of what an open /proc file holds (pin=task: the task_struct, as
-# before the patch; pin=pid: the struct pid, as after it; pin=nr: a bare
-# number), with the commit message's parameters: low memory 896 MiB (the
+# model of what an open file holds (pin=task: the task_struct, as /proc
+# did until 2.6.18; pin=pid: the struct pid, as /proc has since, which the
+# 2.6.17 pidhash patch made possible; pin=nr: a bare number, as a stored
+# pid_t does), with the commit message's parameters: low memory 896 MiB (the
 # low memory of a 32-bit x86 machine with 1 GiB of RAM), task_struct 10
 # KiB with its kernel stack, and a hostile user with 100 processes of
 # 1000 open files each.  Against each it runs examples/exhaust (pin dead
@@ -36,6 +39,8 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# The demo builds and plots; the test tools (valgrind, clang) it leaves.
+PIDFS_PACKAGES=("${PIDFS_BUILD_PACKAGES[@]}")
 
 usage() {
 	sed -n '4,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -164,6 +169,20 @@ run() {
 
 # ---- the runs ---------------------------------------------------------
 
+# The value of one /meminfo line of model M's mount: meminfo_of M KEY.
+meminfo_of() {
+	awk -v k="$2:" '$1 == k { print $2 }' "$tmp/$1/meminfo"
+}
+
+# awk does the arithmetic: bash has no floating point.
+calc() {
+	awk "BEGIN { printf \"$1\", $2 }"
+}
+
+holds() {
+	awk "BEGIN { exit !($1) }"
+}
+
 declare -A steps=()
 started=$SECONDS
 echo "pidfs demo: $holders holders x $fds fds; lowmem=$lowmem" \
@@ -171,6 +190,57 @@ echo "pidfs demo: $holders holders x $fds fds; lowmem=$lowmem" \
 for m in "${models[@]}"; do
 	mount_model "$m"
 done
+
+# The sizes, as the model has them (its /meminfo), and the arithmetic.
+tsize=$(meminfo_of task TaskStructSize)
+psize=$(meminfo_of task PidStructSize)
+budget_b=$(calc "%.0f" "$(meminfo_of task LowTotal) * 1024")
+want=$((holders * (fds - 8)))
+echo
+echo "Sizes, from the mounts' /meminfo: a task_struct with its kernel stack" \
+	"is $tsize bytes, a struct pid $psize bytes."
+echo "  Low memory: $(calc "%.0f MiB / %d B = %.0f task_structs fit" \
+	"$budget_b / 1048576, $tsize, $budget_b / $tsize")."
+echo "  The attack: $holders holders x $((fds - 8)) files (8 of $fds" \
+	"fds are the holder's own) = $want dead tasks held."
+echo "  Held as task_structs: $(calc "%d x %d B = %.1f MiB" \
+	"$want, $tsize, $want * $tsize / 1048576"); as struct pids:" \
+	"$(calc "%d x %d B = %.1f MiB" "$want, $psize, $want * $psize / 1048576")."
+echo "  A pin: what an open file keeps alive of its process after the" \
+	"process died.  A holder: one of the attacker's processes."
+echo "  PidSerial: a number pidfs gives each struct pid and never reuses" \
+	"(in /PID/status), so a reader can tell two processes of one pid apart."
+
+# What the reader just saw, in one line, from the summaries of model M.
+saw() {
+	local m=$1 e w
+
+	e() { awk -F= -v k="$1" '$1 == k { print $2 }' "$out/exhaust-$m.sum"; }
+	w() { awk -F= -v k="$1" '$1 == k { print $2 }' "$out/wraparound-$m.sum"; }
+	printf 'What you just saw (pin=%s): ' "$m"
+	case $m in
+	task)
+		echo "open files kept $(e pinned_tasks) dead task_structs" \
+			"($(calc "%.1f MiB" "$(e lowmem_used_bytes) / 1048576")) in" \
+			"low memory; fork failed ($(e fork_errno)) after $(e fds_held)" \
+			"of $(e fds_target) files, and the old file of a reused pid" \
+			"failed ESRCH but still held its $tsize bytes."
+		;;
+	pid)
+		echo "every holder filled its limit: $(e pinned_pids) dead struct" \
+			"pids ($(calc "%.1f MiB" "$(e pinned_pids) * $psize / 1048576"))" \
+			"pinned for $pid_max pid numbers, none of them in the pid hash" \
+			"(a struct pid leaves it when its task is reaped); the old file" \
+			"of a reused pid failed ESRCH."
+		;;
+	nr)
+		echo "nothing was pinned (the low memory in use was the holders'" \
+			"live, in-flight tasks), and the old file of a reused pid" \
+			"read the new process's status (Name: $(w old_fd_name))."
+		;;
+	esac
+}
+
 for m in "${models[@]}"; do
 	echo
 	echo "### pin=$m"
@@ -186,6 +256,7 @@ for m in "${models[@]}"; do
 		pidfs_die "wraparound failed on pin=$m"
 	steps[$m]="${steps[$m]} + $((SECONDS - t))"
 	umount_model "$m"
+	saw "$m"
 done
 elapsed=$((SECONDS - started))
 
@@ -199,15 +270,6 @@ for m in "${models[@]}"; do
 		done <"$out/$f-$m.sum"
 	done
 done
-
-# awk does the arithmetic: bash has no floating point.
-calc() {
-	awk "BEGIN { printf \"$1\", $2 }"
-}
-
-holds() {
-	awk "BEGIN { exit !($1) }"
-}
 
 # One row of the table: tab-separated cells; markdown() lays them out.
 row() {
@@ -320,7 +382,8 @@ table() {
 	local m what label
 	local -a cells
 
-	row "" "${models[@]/#/pin=}"
+	row "" "pin=task: before (/proc to 2.6.17)" \
+		"pin=pid: after (/proc from 2.6.18)" "pin=nr: a stored pid_t"
 	row "-" "${models[@]}"
 	while IFS='|' read -r what label; do
 		cells=()
@@ -332,7 +395,7 @@ table() {
 	fds|fds held
 	full|holders that filled their fd limit
 	forkfail|fork failures
-	oom_events|OOM events
+	oom_events|OOM events (a failed fork is retried for 0.5 s)
 	pinned_tasks|dead task_structs pinned
 	pinned_pids|dead struct pids pinned
 	lowmem|low memory used
@@ -355,8 +418,15 @@ table | markdown | tee "$out/table.md"
 	pid_b=$(get pid exhaust model_bytes_per_fd)
 	if holds "$pid_b > 0"; then
 		echo "Bytes pinned per held fd, task model / pid model:" \
-			"$(calc "%.1f" "$task_b / $pid_b")."
+			"$(calc "%.1f" "$task_b / $pid_b")" \
+			"($tsize-byte task_struct, $psize-byte struct pid)."
 	fi
+	echo "Low memory: $(calc "%.0f MiB / %d B = %.0f" \
+		"$budget_b / 1048576, $tsize, $budget_b / $tsize") task_structs" \
+		"fit; the attack holds $want files."
+	echo "The pid column: $(get pid exhaust pinned_pids) dead struct pids" \
+		"alive at once for $pid_max pid numbers, none of them in the" \
+		"hash, each held by an open file alone."
 	echo "$(nproc) CPUs, $(uname -sr); whole run $elapsed s."
 } | tee -a "$out/table.md"
 
@@ -368,7 +438,7 @@ if command -v gnuplot >/dev/null; then
 	[ "$(get task exhaust fork_failures)" -gt 0 ] &&
 		task_fds=$(get task exhaust fds_held)
 	gnuplot -e "dir='$out'; budget=$budget; holders=$holders" \
-		-e "fds=$fds; task_fds=$task_fds" \
+		-e "fds=$fds; task_fds=$task_fds; tsize=$tsize; psize=$psize" \
 		"$PIDFS_SRCDIR/scripts/plot.gnuplot" ||
 		pidfs_die "gnuplot failed"
 	echo "plot: $out/exhaust.png"

@@ -12,8 +12,9 @@ PIDFS_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PIDFS_BUILDDIR=${BUILDDIR:-$PIDFS_SRCDIR/build}
 PIDFS_JOBS=${JOBS:-2}
 
-# Debian 12 package names.
-PIDFS_PACKAGES=(
+# Debian 12 package names.  What building pidfs and running the demo
+# need (scripts/demo.sh installs only these) ...
+PIDFS_BUILD_PACKAGES=(
 	build-essential
 	autoconf
 	automake
@@ -22,17 +23,24 @@ PIDFS_PACKAGES=(
 	fuse3
 	liburcu-dev
 	check
+	gnuplot-nox
+)
+# ... and what the tests need besides: procps and psmisc for the procps
+# tests, valgrind for make valgrind, groff for the man page check, clang
+# and its runtime for the fuzzers.
+PIDFS_TEST_PACKAGES=(
 	procps
 	psmisc
 	htop
 	tmux
 	python3-psutil
 	valgrind
-	gnuplot-nox
 	groff-base
 	clang
 	libclang-rt-dev
 )
+# The list pidfs_install_packages installs; a script may narrow it.
+PIDFS_PACKAGES=("${PIDFS_BUILD_PACKAGES[@]}" "${PIDFS_TEST_PACKAGES[@]}")
 
 pidfs_say() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2

@@ -19,6 +19,15 @@
 # JOBS=N sets make's parallelism (default 2).
 set -euo pipefail
 
+case ${1:-} in
+-h | --help)
+	sed -n '4,/^set -euo/{/^set -euo/d; s/^# \{0,1\}//; p}' "${BASH_SOURCE[0]}"
+	echo "CONFIGURE-ARGS are configure's: see ./configure --help once"
+	echo "autoreconf -fi has made it (scripts/test.sh makes it)."
+	exit 0
+	;;
+esac
+
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

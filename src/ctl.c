@@ -119,6 +119,13 @@ const char *pidfs_ctl_op_name(enum pidfs_ctl_op op)
 	return ctl_syntax[op].name;
 }
 
+const char *pidfs_ctl_op_usage(enum pidfs_ctl_op op)
+{
+	if ((unsigned int)op >= PIDFS_CTL_NR_OPS)
+		return NULL;
+	return ctl_syntax[op].usage;
+}
+
 /* ------------------------------------------------------------------------
  * Parsing
  */

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemonlog.h"
 #include "fs-internal.h"
 
 /* ---- ctl instances --------------------------------------------------------- */
@@ -317,8 +318,16 @@ void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 	if (fuse_req_ctx(req)->uid != fs->uid)
 		return (void)fuse_reply_err(req, EACCES);
 	/* One command per write(2), from the start of the file. */
-	if (off != 0)
+	if (off != 0) {
+		static const char why[] =
+			"a write at an offset past 0: one command per "
+			"write(2), from offset 0 (a command written before "
+			"it on the same open file ran)";
+
+		pidfs_log_refused(fuse_req_ctx(req)->pid, why,
+				  sizeof(why) - 1);
 		return (void)fuse_reply_err(req, EINVAL);
+	}
 	j = inval_job_new();
 	if (!j)
 		return (void)fuse_reply_err(req, ENOMEM);
@@ -327,6 +336,8 @@ void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 	err = pidfs_ctl_exec(fs->ctl, buf, size, &reply);
 	inval_set_batch(NULL);
 	inval_job_delete_siblings(fs, j);
+	if (err)
+		pidfs_log_refused(fuse_req_ctx(req)->pid, reply.buf, reply.len);
 
 	of = open_file_of(fi);
 	if (of) {

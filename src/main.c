@@ -3,8 +3,10 @@
  * pidfs(8): mount a /proc-like tree over a simulated kernel pid hash.
  *
  * Options, set-up, the session loop, signals and a clean unmount.  The
- * option table (src/parse.c), the --help text and doc/pidfs.8 list the
- * same options; tests/integration/test-options-doc.sh checks that they do.
+ * options are named once, in src/options.h: the fuse_opt spec and the
+ * --help text below are made from it, and
+ * tests/integration/test-options-doc.sh checks that doc/pidfs.8 and
+ * README.md name each of them.
  *
  * Exit status: 0 after a clean unmount with every pin released; 1 for a
  * usage error or a failure to mount; 2 when the books did not balance at
@@ -19,69 +21,76 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemonlog.h"
 #include "fs.h"
 #include "guard.h"
+#include "options.h"
 #include "parse.h"
+#include "pidfs/ctl.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
 #include "pidfs/task.h"
 
 struct options {
-	char *pin;
-	char *lowmem;
-	char *task_size;
-	char *pid_max;
-	char *nproc;
-	char *hash_shift;
-	char *max_threads;
-	char *timeout;
-	int exact;
+	char *value[PIDFS_NR_OPTIONS];	/* as given, or NULL */
+	int flag[PIDFS_NR_OPTIONS];	/* a FLAG option was given */
 	int show_help;
 	int show_version;
 	int nonopts;
 	char *source;
+	char *mountpoint;	/* the last non-option */
 };
 
+/* clang-format off */
 #define OPT(t, p) { t, offsetof(struct options, p), 1 }
 
+/* "pin=%s" and the like, one for each line of options.h; then the flags. */
 static const struct fuse_opt pidfs_opts[] = {
-	OPT("pin=%s", pin),
-	OPT("lowmem=%s", lowmem),
-	OPT("task_size=%s", task_size),
-	OPT("pid_max=%s", pid_max),
-	OPT("nproc=%s", nproc),
-	OPT("hash_shift=%s", hash_shift),
-	OPT("max_threads=%s", max_threads),
-	OPT("timeout=%s", timeout),
-	OPT("exact", exact),
+#define PIDFS_SPEC_VALUE(n) OPT(#n "=%s", value[PIDFS_OPT_##n])
+#define PIDFS_SPEC_FLAG(n) OPT(#n, flag[PIDFS_OPT_##n])
+#define PIDFS_OPTION_SPEC(n, k, v, h) PIDFS_SPEC_##k(n),
+	PIDFS_OPTIONS(PIDFS_OPTION_SPEC)
+#undef PIDFS_OPTION_SPEC
 	OPT("-h", show_help),
 	OPT("--help", show_help),
 	OPT("-V", show_version),
 	OPT("--version", show_version),
 	FUSE_OPT_END
 };
+/* clang-format on */
+
+/* One option of options.h, its help's continuation lines indented. */
+static void usage_option(const struct pidfs_option_doc *d)
+{
+	const char *h = d->help, *nl;
+	int col;
+
+	col = printf("    -o %s%s%s", d->name, d->flag ? "" : "=", d->value);
+	for (; (nl = strchr(h, '\n')); h = nl + 1) {
+		printf("%*s%.*s\n", col < 27 ? 27 - col : 1, "", (int)(nl - h),
+		       h);
+		col = 0;
+	}
+	printf("%*s%s\n", col < 27 ? 27 - col : 1, "", h);
+}
 
 static void usage(const char *prog)
 {
+	const char *name;
+
 	printf("usage: %s [options] [source] MOUNTPOINT\n\n", prog);
 	printf("Mount a /proc-like tree over a simulated kernel pid hash.\n"
-	       "Drive it by writing commands to MOUNTPOINT/ctl.\n\n"
-	       "pidfs options:\n"
-	       "    -o pin=pid|task|nr     what an inode pins (default: pid)\n"
-	       "    -o lowmem=SIZE         low-memory budget (default: 896M)\n"
-	       "    -o task_size=SIZE      bytes charged per task (default: 10K)\n"
-	       "    -o pid_max=N           highest pid + 1 (default: 32768)\n"
-	       "    -o nproc=N             tasks per uid (default: no limit)\n"
-	       "    -o hash_shift=N        pid hash buckets = 2^N (default: sized\n"
-	       "                           from lowmem as pidhash_init() does)\n"
-	       "    -o max_threads=N       FUSE worker threads (default: 10)\n"
-	       "    -o timeout=SECONDS     how long the kernel may cache\n"
-	       "                           entries and attributes (default: 86400)\n"
-	       "    -o exact               each read(2) one rendering, as procfs:\n"
-	       "                           open files of their own, no page cache\n"
-	       "    -h, --help             print this help and exit\n"
-	       "    -V, --version          print the version and exit\n"
-	       "SIZE takes a K, M or G suffix.\n\n");
+	       "Drive it by writing commands to MOUNTPOINT/ctl, one a write,\n"
+	       "and reading the reply back (or with pidfs-ctl).\n\n"
+	       "pidfs options:\n");
+	for (int i = 0; i < PIDFS_NR_OPTIONS; i++)
+		if (pidfs_options[i].help)
+			usage_option(&pidfs_options[i]);
+	printf("SIZE takes a K, M or G suffix.\n");
+	printf("\nCommands for MOUNTPOINT/ctl (see pidfs(8)):\n");
+	for (int op = 0; (name = pidfs_ctl_op_usage(op)); op++)
+		printf("    %s\n", name);
+	printf("\nFUSE options:\n");
 }
 
 /* Process "source MOUNTPOINT" as mount.fuse3 passes them: keep the last. */
@@ -92,6 +101,8 @@ static int opt_proc(void *data, const char *arg, int key,
 
 	if (key != FUSE_OPT_KEY_NONOPT)
 		return 1;
+	free(o->mountpoint);
+	o->mountpoint = strdup(arg);
 	if (++o->nonopts == 1) {
 		o->source = strdup(arg);
 		return 0;
@@ -102,39 +113,27 @@ static int opt_proc(void *data, const char *arg, int key,
 /* Hand each pidfs option that was given to the parser (parse.c). */
 static int check_options(const struct options *o, struct pidfs_config *c)
 {
-	const char *const values[] = {
-		o->pin, o->lowmem, o->task_size, o->pid_max,
-		o->nproc, o->hash_shift, o->max_threads, o->timeout,
-		NULL, /* exact: a flag, below */
-	};
 	char why[160];
 
 	pidfs_config_init(c, getuid(), getgid());
-	for (size_t i = 0; pidfs_option_names[i]; i++) {
-		if (!values[i])
+	for (int i = 0; i < PIDFS_NR_OPTIONS; i++) {
+		if (!o->value[i] && !o->flag[i])
 			continue;
-		if (pidfs_config_set(c, pidfs_option_names[i], values[i], why,
+		if (pidfs_config_set(c, pidfs_options[i].name, o->value[i], why,
 				     sizeof(why))) {
 			fprintf(stderr, "pidfs: %s\n", why);
 			return -1;
 		}
 	}
-	if (o->exact)
-		pidfs_config_set(c, "exact", NULL, why, sizeof(why));
 	return 0;
 }
 
 static void free_options(struct options *o)
 {
-	free(o->pin);
-	free(o->lowmem);
-	free(o->task_size);
-	free(o->pid_max);
-	free(o->nproc);
-	free(o->hash_shift);
-	free(o->max_threads);
-	free(o->timeout);
+	for (int i = 0; i < PIDFS_NR_OPTIONS; i++)
+		free(o->value[i]);
 	free(o->source);
+	free(o->mountpoint);
 }
 
 int main(int argc, char *argv[])
@@ -168,11 +167,16 @@ int main(int argc, char *argv[])
 	}
 	if (o.show_version) {
 		printf("pidfs %s\n", PACKAGE_VERSION);
+		/* libfuse runs fusermount3 -V, whose output is not ours. */
+		fflush(stdout);
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out_opts;
 	}
 	if (check_options(&o, &c))
+		goto out_opts;
+	/* Before libfuse's parser, whose realpath() hides the reasons. */
+	if (o.mountpoint && pidfs_check_mountpoint(o.mountpoint))
 		goto out_opts;
 	if (fuse_parse_cmdline(&args, &cmd) != 0)
 		goto out_opts;
@@ -220,6 +224,7 @@ int main(int argc, char *argv[])
 		rcu_bp_before_fork();
 	}
 	fuse_daemonize(cmd.foreground);
+	pidfs_log_setup(cmd.foreground);
 	if (!cmd.foreground) {
 		rcu_bp_after_fork_child();
 		call_rcu_after_fork_child();

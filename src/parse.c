@@ -17,9 +17,21 @@
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
 
-const char *const pidfs_option_names[] = {
-	"pin", "lowmem", "task_size", "pid_max", "nproc", "hash_shift",
-	"max_threads", "timeout", "exact", NULL,
+/* Both from the one list in options.h. */
+#define PIDFS_OPTION_IS_VALUE	false
+#define PIDFS_OPTION_IS_FLAG	true
+
+const struct pidfs_option_doc pidfs_options[PIDFS_NR_OPTIONS] = {
+#define PIDFS_OPTION_DOC(n, k, v, h) \
+	[PIDFS_OPT_##n] = { #n, v, h, PIDFS_OPTION_IS_##k },
+	PIDFS_OPTIONS(PIDFS_OPTION_DOC)
+#undef PIDFS_OPTION_DOC
+};
+
+const char *const pidfs_option_names[PIDFS_NR_OPTIONS + 1] = {
+#define PIDFS_OPTION_NAME(n, k, v, h) [PIDFS_OPT_##n] = #n,
+	PIDFS_OPTIONS(PIDFS_OPTION_NAME)
+#undef PIDFS_OPTION_NAME
 };
 
 void pidfs_config_init(struct pidfs_config *c, uid_t uid, gid_t gid)

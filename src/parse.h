@@ -2,6 +2,11 @@
 /*
  * Parsers of what users type: mount options and pid names.  Pure (no
  * FUSE, no model), so they are unit-tested and fuzzed.
+ *
+ * This header and options.h stay in src/, not include/pidfs/: they are
+ * the daemon's own surface (its -o options, the names of its tree), not
+ * an interface of the model that examples or other programs build on.
+ * The daemon, the unit tests and the fuzzers include them by path.
  */
 #ifndef PIDFS_PARSE_H
 #define PIDFS_PARSE_H
@@ -12,6 +17,7 @@
 #include <sys/types.h>
 
 #include "pidfs/task.h"
+#include "options.h"
 #include "pin.h"
 
 /* Everything the mount options set. */
@@ -28,8 +34,8 @@ struct pidfs_config {
 #define PIDFS_TIMEOUT_DEFAULT		86400
 #define PIDFS_TIMEOUT_LIMIT		31536000
 
-/* pidfs's own -o options, in the order --help and pidfs(8) list them. */
-extern const char *const pidfs_option_names[];
+/* The names of options.h's options, in its order, then NULL. */
+extern const char *const pidfs_option_names[PIDFS_NR_OPTIONS + 1];
 
 /* Defaults; @uid and @gid own init and ctl. */
 void pidfs_config_init(struct pidfs_config *c, uid_t uid, gid_t gid);

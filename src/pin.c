@@ -2,11 +2,12 @@
 /*
  * The three pin models behind one interface (see pin.h).
  *
- * pid: proc_pid_make_inode() after the patch: the inode holds get_pid()
- * of the task's struct pid and every use calls get_pid_task().  task: the
- * same inode before the patch, holding get_task_struct() of the task.  nr:
- * a pid_t kept in the inode, the design the patch's commit message warns
- * against.
+ * pid: proc_pid_make_inode() as of 2.6.18, which the patch made possible:
+ * the inode holds get_pid() of the task's struct pid and every use calls
+ * get_pid_task().  task: the same inode until 2.6.18, holding
+ * get_task_struct() of the task.  nr: a pid_t kept in the inode, as a
+ * stored pid_t elsewhere in the kernel did (the commit message names the
+ * wrap-around it suffers).
  *
  * Lookups run under rcu_read_lock(): find_pid() and pid_task() need it,
  * and a task found that way cannot be freed before the reference is taken

@@ -4,10 +4,11 @@
  *
  *   pid   a struct pid reference, resolved with get_pid_task() at each use
  *         (the patch's design: a dead task costs one struct pid);
- *   task  a task_struct reference, as /proc held before the patch (a dead
+ *   task  a task_struct reference, as /proc held until 2.6.18 (a dead
  *         task keeps its whole task_struct charged);
- *   nr    a bare number, looked up again at each use (nothing is pinned,
- *         and after pid reuse the number names another task: the bug).
+ *   nr    a bare number, looked up again at each use, as a stored pid_t
+ *         does (nothing is pinned, and after pid reuse the number names
+ *         another task).
  *
  * A pin is one machine word, so the file system can carry it inside the
  * FUSE node id and keep no table of inodes: the kernel's lookup count on a
@@ -15,6 +16,10 @@
  *
  * All operations may be called from any thread with no lock held; none
  * sleeps except on the task layer's locks.
+ *
+ * It stays in src/, not include/pidfs/: pin models are how the file
+ * system holds the model, an interface between fs.c and the library, not
+ * one that programs outside the daemon build on.
  */
 #ifndef PIDFS_PIN_H
 #define PIDFS_PIN_H

@@ -149,8 +149,15 @@ struct pidfs_ctl_cmd {
  */
 int pidfs_ctl_parse(const char *line, size_t len, struct pidfs_ctl_cmd *cmd);
 
-/* Name of an op as the language spells it ("fork"), or NULL. */
+/* Name of an op as the language spells it ("fork"), or NULL.  Any thread. */
 const char *pidfs_ctl_op_name(enum pidfs_ctl_op op);
+
+/*
+ * Its usage line ("fork [PPID [COMM]]"), or NULL past the last op, so
+ * that help texts list the commands from the parser's own table.  Any
+ * thread.
+ */
+const char *pidfs_ctl_op_usage(enum pidfs_ctl_op op);
 
 /*
  * A reply: @len bytes of text at @buf, NUL-terminated beyond @len for

@@ -1,17 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The option table, `pidfs --help` and the man page name the same -o
-# options.  The names are taken from each of the three and the sets
-# compared:
+# The one option table (src/options.h), `pidfs --help`, the man page and
+# README.md name the same -o options.  The names are taken from each and
+# the sets compared:
 #
-#   src/parse.c   the strings of pidfs_option_names[]
-#   --help        every "-o NAME=" in the text pidfs prints
-#   doc/pidfs.8   every option entry, written `.BI "\-o NAME=" VALUE`
+#   src/options.h  the NAME of each X(NAME, VALUE, HELP) line
+#   --help         every "-o NAME" in the text pidfs prints (pidfs's own
+#                  as "-o NAME=VALUE", libfuse's as "-o NAME"), each once
+#   doc/pidfs.8    every option entry, written `.BI "\-o NAME=" VALUE`
+#   README.md      each name, as `NAME=`
 #
 # and each --help option is described in the man page, with the flags
-# (-h, --help, -V, --version, -f, -d, -s).  No mount: this never skips.
-# When groff is installed the page must also format without a warning.
+# (-h, --help, -V, --version, -f, -d, -s); the ctl commands --help lists
+# (from ctl.c's own table) are each described in the man page and named
+# in README.md.  No mount: this never skips.  When groff is installed
+# the page must also format without a warning.
 #
 #   top_builddir=build top_srcdir=. tests/integration/test-options-doc.sh
 
@@ -26,24 +30,33 @@ fail() {
 }
 pass() { echo "ok: $*"; }
 
-parse_c=$top_srcdir/src/parse.c
+options_h=$top_srcdir/src/options.h
 man=$top_srcdir/doc/pidfs.8
-[ -f "$parse_c" ] || fail "no $parse_c"
+readme=$top_srcdir/README.md
+[ -f "$options_h" ] || fail "no $options_h"
 [ -f "$man" ] || fail "no $man"
+[ -f "$readme" ] || fail "no $readme"
 
-# The table: the quoted strings between its opening brace and "};".
-table=$(sed -n '/pidfs_option_names\[\] *= *{/,/};/p' "$parse_c" |
-	grep -o '"[a-z_]*"' | tr -d '"' | sort)
-[ -n "$table" ] || fail "no names in pidfs_option_names[] of $parse_c"
+# The table: X(NAME, ...) lines between "#define PIDFS_OPTIONS(X)" and the
+# first line that does not continue.
+order=$(sed -n '/^#define PIDFS_OPTIONS(X)/,/[^\\]$/p' "$options_h" |
+	sed -n 's/^[[:space:]]*X(\([a-z_]*\),.*/\1/p')
+table=$(echo "$order" | sort)
+[ -n "$table" ] || fail "no X(NAME, ...) lines in $options_h"
 
 help=$("$top_builddir/src/pidfs" --help 2>&1) || fail "pidfs --help: exit $?"
-# "-o name=VALUE", or a flag: "-o name" followed by blanks.
-help_names=$(echo "$help" | sed -n '/^pidfs options:/,/^$/p' |
-	grep -oE -- '-o [a-z_]+(=| )' |
-	sed 's/^-o //; s/[= ]$//' | sort -u)
+help_all=$(echo "$help" | grep -oE -- '-o [a-z_]+' | sed 's/^-o //')
+help_names=$(echo "$help_all" | grep -Fxf <(echo "$table") | sort)
+dups=$(echo "$help_all" | sort | uniq -d | tr '\n' ' ')
+[ -z "$dups" ] || fail "--help lists more than once: $dups"
+pass "--help lists no -o option twice"
 
-man_names=$( (sed -n 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' "$man"
-	sed -n 's/^\.B "\\-o \([a-z_]*\)"$/\1/p' "$man") | sort -u)
+# "-o name=value" (.BI), or a flag, "-o name" (.B).
+man_options() {
+	sed -n -e 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' \
+		-e 's/^\.B "\\-o \([a-z_]*\)"$/\1/p' "$man"
+}
+man_names=$(man_options | sort -u)
 
 show() { echo "$1" | tr '\n' ' '; }
 echo "table: $(show "$table")"
@@ -62,14 +75,15 @@ expect_set "$table" "$man_names" \
 [ "$(echo "$table" | wc -l)" -ge 8 ] ||
 	fail "only $(echo "$table" | wc -l) options"
 
-# Each option also appears in the order of the table, in both.
-order=$(sed -n '/pidfs_option_names\[\] *= *{/,/};/p' "$parse_c" | grep -o '"[a-z_]*"' | tr -d '"')
-expect_set "$order" "$(echo "$help" | sed -n '/^pidfs options:/,/^$/p' |
-	grep -oE -- '-o [a-z_]+(=| )' | sed 's/^-o //; s/[= ]$//')" \
-	"--help keeps the table's order"
-expect_set "$order" "$(sed -n -e 's/^\.BI "\\-o \([a-z_]*\)=" .*/\1/p' \
-	-e 's/^\.B "\\-o \([a-z_]*\)"$/\1/p' "$man")" \
+# Each option also appears in the order of the table in the man page,
+# and README.md names each.
+expect_set "$order" "$(man_options)" \
 	"the man page keeps the table's order"
+for o in $order; do
+	# "name=" for a valued option, `name` for a flag
+	grep -qE "\\b$o=|\`$o\`" "$readme" || fail "README.md does not name $o"
+done
+pass "README.md names every option"
 
 # The flags --help names, and libfuse's common ones, are in the man page.
 for flag in -h --help -V --version -f -d -s; do
@@ -86,11 +100,19 @@ for sh in NAME SYNOPSIS DESCRIPTION OPTIONS "THE TREE" "CONTROL FILE" "EXIT STAT
 		fail "the man page has no $sh section"
 done
 pass "the man page has its sections"
-for cmd in fork thread exit reap kill setpgid setsid exec spawn setuid; do
+# The commands, as --help lists them from ctl.c's table: the indented
+# lines after "Commands for MOUNTPOINT/ctl".
+cmds=$(echo "$help" | sed -n '/^Commands for MOUNTPOINT\/ctl/,/^$/p' |
+	sed -n 's/^    \([a-z]*\).*/\1/p')
+[ "$(echo "$cmds" | wc -w)" -ge 11 ] ||
+	fail "--help lists only $(echo "$cmds" | wc -w) ctl commands"
+for cmd in $cmds; do
 	grep -qE "^\.B[IR]? \"?$cmd[ \"]" "$man" ||
 		fail "the man page does not describe ctl's $cmd"
+	grep -qE "\`$cmd( [^\`]*)?\`" "$readme" ||
+		fail "README.md does not name ctl's $cmd"
 done
-pass "the man page describes every ctl command"
+pass "the man page describes and README.md names every ctl command: $(echo $cmds)"
 for f in stat status cmdline comm ctl meminfo pidhash requests self uptime loadavg cpuinfo sys/kernel/pid_max sys/kernel/osrelease; do
 	grep -q "$f" "$man" || fail "the man page does not describe $f"
 done

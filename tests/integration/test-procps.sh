@@ -67,15 +67,15 @@ expect_eq "$(echo "$out" | head -1 | cut -c1-8)" "init(1)-" \
 	"pstree: rooted at init"
 
 out=$(in_ns top -b -n 1 -w 200) || fail "top: $out"
-echo "$out" | grep -q '^Tasks: *5 total' ||
+grep -q '^Tasks: *5 total' <<<"$out" ||
 	fail "top: $(echo "$out" | grep Tasks)"
 pass "top: 5 tasks"
-echo "$out" | grep -q '1 zombie' || fail "top: $(echo "$out" | grep Tasks)"
+grep -q '1 zombie' <<<"$out" || fail "top: $(echo "$out" | grep Tasks)"
 pass "top: 1 zombie"
 got=$(echo "$out" | awk 'f { print $1 ":" $NF } /^ *PID/ { f = 1 }' | sort -n | tr '\n' ' ')
 expect_eq "$got" "1:init $sshd:sshd $bash:vim $cron:cron $zomb:zomb " \
 	"top lists the model's tasks"
-echo "$out" | grep -q '^MiB Mem : *896.0 total' ||
+grep -q '^MiB Mem : *896.0 total' <<<"$out" ||
 	fail "top: $(echo "$out" | grep Mem)"
 pass "top reads the model's memory"
 
