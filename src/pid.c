@@ -78,8 +78,8 @@ struct pid_namespace {
 
 struct pid_namespace *init_pid_ns;
 
-_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 72,
-	       "the kernel's struct pid is 72 bytes on 64-bit machines");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 64,
+	       "the patch's struct pid is 64 bytes on x86-64");
 _Static_assert(offsetof(struct pid_namespace, hash) == 0,
 	       "pid_ns_hash() casts the namespace to its hash");
 

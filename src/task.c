@@ -84,7 +84,7 @@ static inline struct pid *task_pid(struct task_struct *t)
 
 struct pid *task_pid_type(struct task_struct *t, enum pid_type type)
 {
-	if (type != PIDTYPE_PID && type != PIDTYPE_TGID)
+	if (type != PIDTYPE_PID)
 		t = t->group_leader;
 	return t->pids[type].pid;
 }
@@ -287,7 +287,6 @@ static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 		cds_list_del(&p->sibling);
 	}
 	cds_list_del(&p->thread_group);
-	detach_pid(p, PIDTYPE_TGID);
 	detach_pid(p, PIDTYPE_PID);
 	cds_list_del(&p->tasks);
 
@@ -528,7 +527,6 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 		attach_pid(p, PIDTYPE_PGID, process_group(leader));
 		attach_pid(p, PIDTYPE_SID, process_session(leader));
 	}
-	attach_pid(p, PIDTYPE_TGID, p->tgid);
 	attach_pid(p, PIDTYPE_PID, nr);
 	cds_list_add_tail(&p->tasks, &k->tasks);
 	uid_charge(k, p->uid, 1);
@@ -926,7 +924,6 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	CDS_INIT_LIST_HEAD(&init->thread_group);
 	pthread_rwlock_wrlock(&k->tasklist_lock);
 	attach_pid(init, PIDTYPE_PID, init->pid);
-	attach_pid(init, PIDTYPE_TGID, init->pid);
 	attach_pid(init, PIDTYPE_PGID, init->pid);
 	attach_pid(init, PIDTYPE_SID, init->pid);
 	cds_list_add_tail(&init->tasks, &k->tasks);

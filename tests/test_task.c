@@ -4,7 +4,7 @@
  * pid layer.
  *
  * Covers: booting a kernel (init, parameter bounds, failures), fork and
- * threads (what a child inherits, thread lists, the four pid links), exit
+ * threads (what a child inherits, thread lists, the three pid links), exit
  * to zombie, reparenting to init, release and reap, kill, process groups
  * and sessions (setpgid, setsid, and a struct pid that lives while any
  * task of any type still uses it), exec, setuid and the per-uid limit,
@@ -262,7 +262,7 @@ START_TEST(test_boot)
 	ck_assert_mem_eq(i->args, "init", 5);
 	ck_assert_uint_eq(i->serial, 1);
 
-	/* init is linked to pid 1 through all four types. */
+	/* init is linked to pid 1 through all three types. */
 	init = task_of(1);
 	for (int t = 0; t < PIDTYPE_MAX; t++) {
 		ck_assert_ptr_eq(task_pid_type(init, t), pid_of(1));
@@ -504,15 +504,18 @@ START_TEST(test_thread)
 	for (int m = 0; m < 4; m++)
 		ck_assert_int_eq(tids[m], members[m]);
 
-	/* Links: PID its own; TGID the leader's; PGID and SID the group's. */
+	/*
+	 * Links: PID its own; PGID and SID the group's.  No pid type for
+	 * the group: a thread is on its leader's thread_group list.
+	 */
 	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_PID), pid_of(t2));
-	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_TGID), pid_of(l));
 	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_PGID), pid_of(1));
 	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_SID), pid_of(1));
-	ck_assert_int_eq(list_len(pid_of(l), PIDTYPE_TGID), 4);
-	ck_assert(on_list(pid_of(l), PIDTYPE_TGID, tt));
+	ck_assert_int_eq(list_len(pid_of(l), PIDTYPE_PID), 1);
 	ck_assert_int_eq(list_len(pid_of(t2), PIDTYPE_PID), 1);
-	ck_assert_int_eq(list_len(pid_of(t2), PIDTYPE_TGID), 0);
+	ck_assert_ptr_null(tt->pids[PIDTYPE_PGID].pid);
+	ck_assert_ptr_null(tt->pids[PIDTYPE_SID].pid);
+	ck_assert_int_eq(tt->tgid, l);
 	ck_assert(!on_list(pid_of(1), PIDTYPE_PGID, tt));
 	ck_assert_int_eq(list_len(pid_of(1), PIDTYPE_PGID), 2);
 
@@ -581,7 +584,7 @@ START_TEST(test_thread_ids_count_only)
 }
 END_TEST
 
-/* attach_pid()/detach_pid() over the four types. */
+/* attach_pid()/detach_pid() over the three types. */
 START_TEST(test_pid_links)
 {
 	pid_t a, b, t, sid;
@@ -600,34 +603,32 @@ START_TEST(test_pid_links)
 	pb = pid_of(b);
 
 	ck_assert(on_list(pa, PIDTYPE_PID, at));
-	ck_assert(on_list(pa, PIDTYPE_TGID, at));
 	ck_assert(on_list(pa, PIDTYPE_PGID, at));
 	ck_assert(on_list(pa, PIDTYPE_PGID, bt));
 	ck_assert(on_list(pa, PIDTYPE_SID, at));
 	ck_assert(on_list(pa, PIDTYPE_SID, bt));
 	ck_assert_int_eq(list_len(pa, PIDTYPE_PID), 1);
-	ck_assert_int_eq(list_len(pa, PIDTYPE_TGID), 1);
 	ck_assert_int_eq(list_len(pa, PIDTYPE_PGID), 2);
 	ck_assert_int_eq(list_len(pa, PIDTYPE_SID), 2);
 	ck_assert_ptr_eq(pid_task(pa, PIDTYPE_PID), at);
 
 	ck_assert(on_list(pb, PIDTYPE_PID, bt));
-	ck_assert(on_list(pb, PIDTYPE_TGID, bt));
-	ck_assert(on_list(pb, PIDTYPE_TGID, tt));
+	ck_assert_int_eq(list_len(pb, PIDTYPE_PID), 1);
+	ck_assert_ptr_eq(tt->group_leader, bt);
 	ck_assert_int_eq(list_len(pb, PIDTYPE_PGID), 0);
 	ck_assert_int_eq(list_len(pb, PIDTYPE_SID), 0);
 	ck_assert_ptr_eq(get_pid_task(pb, PIDTYPE_PID), bt);
 	put_task_struct(bt);
 	ck_assert_ptr_eq(pid_task(pid_of(t), PIDTYPE_PID), tt);
-	ck_assert_ptr_null(pid_task(pid_of(t), PIDTYPE_TGID));
+	ck_assert_ptr_null(pid_task(pid_of(t), PIDTYPE_PGID));
 	rcu_read_lock();
 	ck_assert_ptr_eq(find_task_by_pid_type_ns(PIDTYPE_PID, t, kns), tt);
 	ck_assert_ptr_null(find_task_by_pid_type_ns(PIDTYPE_PGID, b, kns));
 	rcu_read_unlock();
 
-	/* Detaching: the thread leaves b's TGID list, then b leaves a's. */
+	/* Detaching: the thread's pid goes, b's stays; then b leaves a's. */
 	ck_assert_int_eq(pidfs_kill(k, t, 0), 0);
-	ck_assert_int_eq(list_len(pb, PIDTYPE_TGID), 1);
+	ck_assert_int_eq(list_len(pb, PIDTYPE_PID), 1);
 	ck_assert(!findable(t));
 	ck_assert_int_eq(pidfs_kill(k, b, 0), 0);
 	ck_assert(!findable(b));
@@ -658,7 +659,6 @@ START_TEST(test_last_detach_frees)
 	pa = pid_of(a);
 	ck_assert_ptr_nonnull(pa);
 	ck_assert_ptr_null(pid_task(pa, PIDTYPE_PID));
-	ck_assert_ptr_null(pid_task(pa, PIDTYPE_TGID));
 	ck_assert_ptr_eq(pid_task(pa, PIDTYPE_PGID), task_of(b));
 	ck_assert_ptr_null(pidfs_get_task(k, a));
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].objects, 3);
@@ -1440,7 +1440,7 @@ START_TEST(test_pid_reuse)
 	ck_assert_int_eq(pid_nr(held), v);
 	ck_assert_uint_eq(pid_serial(held), old_serial);
 	ck_assert_ptr_null(get_pid_task(held, PIDTYPE_PID));
-	ck_assert_ptr_null(pid_task(held, PIDTYPE_TGID));
+	ck_assert_ptr_null(pid_task(held, PIDTYPE_PGID));
 	now = find_get_pid_ns(v, kns);
 	ck_assert_ptr_nonnull(now);
 	ck_assert_ptr_ne(now, held);
@@ -1820,7 +1820,7 @@ static void *reader_fn(void *arg)
 			if (pid_nr(p) <= last)
 				w->bad++;
 			last = pid_nr(p);
-			pid_task(p, PIDTYPE_TGID);
+			pid_task(p, PIDTYPE_PID);
 		}
 		rcu_read_unlock();
 	}

@@ -25,9 +25,18 @@
  *
  * pidfs adds one thing the kernel of that patch did not have: a 64-bit
  * serial, never reused, from which file systems derive inode numbers.  It
- * takes the word the kernel spent on the hash chain's pprev (the chain is
- * singly linked here), so struct pid keeps the kernel's 72 bytes on 64-bit
- * machines, with count and nr first, as the kernel has them.
+ * lives in the word the kernel spent on the hash chain's pprev (the chain
+ * is singly linked here), so the host's struct pid is the kernel's 64
+ * bytes on x86-64, with count and nr first, as the kernel has them.  What
+ * it costs: free_pid() finds a pid's predecessor by walking its chain
+ * under pidmap_lock instead of following pprev (chains the table's sizing
+ * keeps short), and nothing else.  The low-memory charge is not the host's
+ * sizeof but the modelled machine's (36 bytes on i386, 64 on x86-64: see
+ * doc/design.md), which has no serial.
+ *
+ * Three pid types, as in 2.6.17: Oleg Nesterov's "pids: kill" of the TGID
+ * type (2.6.17-rc1) had already replaced it with a thread_group list in
+ * the task when the patch went in; the type came back only in 4.19.
  *
  * State lives in a struct pid_namespace (the kernel grew that object later,
  * in 2.6.19, and kept the old names as wrappers over the initial one, as
@@ -49,7 +58,6 @@ struct pid_namespace;		/* opaque */
 
 enum pid_type {
 	PIDTYPE_PID,
-	PIDTYPE_TGID,
 	PIDTYPE_PGID,
 	PIDTYPE_SID,
 	PIDTYPE_MAX,

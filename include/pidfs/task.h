@@ -10,8 +10,10 @@
  * task_struct follows the kernel of the pidhash patch (2.6.17): it is
  * refcounted (get_task_struct()/put_task_struct()), RCU-freed, charged
  * task_size bytes (task_struct plus kernel stack, 10 KiB by default), and
- * linked to four struct pids through pid_links: PID and TGID for every
- * task; PGID and SID for thread-group leaders, as copy_process() did.
+ * linked to three struct pids through pid_links: PID for every task, PGID
+ * and SID for thread-group leaders, as copy_process() did.  A thread finds
+ * its group through the thread_group list, which replaced the TGID pid
+ * type in 2.6.17-rc1 (Oleg Nesterov's "pids: kill" of it).
  *
  * Life of a task: pidfs_fork() or pidfs_thread() creates it; pidfs_exit()
  * makes it a zombie (a thread other than the leader is released at once,

@@ -295,7 +295,7 @@ static size_t list_len(struct pid *pid, enum pid_type type)
 
 struct walk {
 	size_t pids, tasks, leaders, zombies;
-	size_t tgid_links, pgid_links, sid_links;
+	size_t group_members, pgid_links, sid_links;
 	uint64_t serials[MAX_TASKS];
 };
 
@@ -311,7 +311,7 @@ static int by_value(const void *a, const void *b)
 /* Check one task's links.  Call under rcu_read_lock(), in a quiet model. */
 static void check_task(struct task_struct *t)
 {
-	struct task_struct *leader = t->group_leader, *parent;
+	struct task_struct *leader = t->group_leader, *parent, *member;
 
 	fuzz_check(!t->released && t->kernel == k && t->image,
 		   "task %d: released, foreign or without image", t->pid);
@@ -322,9 +322,6 @@ static void check_task(struct task_struct *t)
 	fuzz_check(leader && !leader->released && thread_group_leader(leader) &&
 			   leader->pid == t->tgid && leader->tgid == t->tgid,
 		   "task %d: bad group leader", t->pid);
-	fuzz_check(pid_nr(t->pids[PIDTYPE_TGID].pid) == t->tgid,
-		   "task %d: TGID link to %d", t->pid,
-		   pid_nr(t->pids[PIDTYPE_TGID].pid));
 	fuzz_check(t->uid == leader->uid && t->gid == leader->gid,
 		   "task %d: credentials differ from its leader's", t->pid);
 	walk.tasks++;
@@ -337,6 +334,14 @@ static void check_task(struct task_struct *t)
 		return;
 	}
 	walk.leaders++;
+	/* The group is the thread_group list, not a pid type (2.6.17). */
+	walk.group_members++;
+	cds_list_for_each_entry(member, &t->thread_group, thread_group) {
+		fuzz_check(member->group_leader == t && member->tgid == t->pid,
+			   "leader %d: thread %d of another group", t->pid,
+			   member->pid);
+		walk.group_members++;
+	}
 	fuzz_check(t->pids[PIDTYPE_PGID].pid && t->pids[PIDTYPE_SID].pid,
 		   "leader %d: no group or session", t->pid);
 	parent = t->real_parent;
@@ -395,14 +400,6 @@ static void check_model(void)
 				"pid %d: PID list holds task %d", nr, t->pid);
 			check_task(t);
 		}
-		hlist_for_each_entry_rcu(t, &pid->tasks[PIDTYPE_TGID],
-					 pids[PIDTYPE_TGID].node) {
-			fuzz_check(t->tgid == nr &&
-					   t->pids[PIDTYPE_TGID].pid == pid,
-				   "pid %d: TGID list holds task %d", nr,
-				   t->pid);
-			walk.tgid_links++;
-		}
 		hlist_for_each_entry_rcu(t, &pid->tasks[PIDTYPE_PGID],
 					 pids[PIDTYPE_PGID].node) {
 			fuzz_check(thread_group_leader(t) &&
@@ -435,8 +432,9 @@ static void check_model(void)
 	fuzz_check(walk.tasks == ks.nr_tasks && walk.zombies == ks.nr_zombies,
 		   "walk found %zu tasks (%zu zombies), counters say %u (%u)",
 		   walk.tasks, walk.zombies, ks.nr_tasks, ks.nr_zombies);
-	fuzz_check(walk.tgid_links == walk.tasks,
-		   "%zu TGID links for %zu tasks", walk.tgid_links, walk.tasks);
+	fuzz_check(walk.group_members == walk.tasks,
+		   "%zu tasks in thread groups of %zu", walk.group_members,
+		   walk.tasks);
 	fuzz_check(walk.pgid_links == walk.leaders &&
 			   walk.sid_links == walk.leaders,
 		   "%zu leaders, %zu PGID and %zu SID links", walk.leaders,

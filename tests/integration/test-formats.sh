@@ -162,7 +162,7 @@ pass "meminfo: LowTotal - LowFree is Slab"
 [ $((slab * 1024)) -ge $((6 * 4096 + 6 * $(meminfo PidStructSize))) ] ||
 	fail "meminfo: Slab $slab kB for 6 tasks and pids"
 pass "meminfo: Slab holds the tasks and pids"
-# One more fork charges one task_struct and one struct pid: 4 kB + 72 B.
+# One more fork charges one task_struct and one struct pid (PidStructSize).
 extra=$(ctl 'fork 1 extra')
 delta=$(($(meminfo Slab) - slab))
 [ "$delta" -eq 4 ] || [ "$delta" -eq 5 ] ||
