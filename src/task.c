@@ -272,8 +272,12 @@ static void delayed_put_task_struct(struct rcu_head *rhp)
 
 /*
  * The kernel's release_task(): detach every pid link, unlink, and drop
- * the task list's reference after a grace period.  Call with tasklist_lock
- * write-held, on a zombie or a thread that has exited.
+ * the task list's reference after a grace period.  The unlinking is
+ * 2.6.17's __unhash_process(), in its order: PID first, then a leader's
+ * PGID and SID, then the thread group and the parent's children list, so
+ * that RCU readers see the same intermediate states as the kernel's (a
+ * task no longer found by its number while its group still finds it).
+ * Call with tasklist_lock write-held, on a zombie or an exited thread.
  */
 static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 			 struct task_struct *p)
@@ -281,14 +285,15 @@ static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 	struct task_image *img;
 
 	ev_add(k, b, PIDFS_EV_RELEASE, p);
+	detach_pid(p, PIDTYPE_PID);
 	if (thread_group_leader(p)) {
 		detach_pid(p, PIDTYPE_PGID);
 		detach_pid(p, PIDTYPE_SID);
-		cds_list_del(&p->sibling);
 	}
-	cds_list_del(&p->thread_group);
-	detach_pid(p, PIDTYPE_PID);
 	cds_list_del(&p->tasks);
+	cds_list_del(&p->thread_group);
+	/* remove_parent(): a thread's sibling entry is empty. */
+	cds_list_del_init(&p->sibling);
 
 	if (p->exit_state == EXIT_ZOMBIE)
 		k->nr_zombies--;
