@@ -207,6 +207,8 @@ static void pid_reap(struct task_struct *t)
 static void *pid_build(int n, int shift)
 {
 	struct pidfs_kernel_params params = {
+		/* the machine whose pid_max reaches PID_MAX_LIMIT */
+		.arch = &pidfs_arch_x86_64,
 		.lowmem = UINT64_C(8) << 30,
 		.pid_max = PID_MAX_BENCH,
 		.hash_shift = shift,

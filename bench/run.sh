@@ -172,7 +172,7 @@ END {
 	line("alloc_pid+free_pid at 50% occupancy, M pairs/s", \
 		v == "" ? "" : v / 1e6, ">=", "5.0")
 	line("pid model: bytes charged per pinned dead task", \
-		least("pin.charged", "^pid ", 1), "<=", "64")
+		least("pin.charged", "^pid ", 1), "<=", "36")
 	line("pid model: daemon RSS bytes per pinned dead task", \
 		least("pin.rss", "^pid ", 1), "<=", "96")
 	printf "  %d target%s missed\n", missed, missed == 1 ? "" : "s"

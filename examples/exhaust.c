@@ -113,9 +113,25 @@ struct sample {
 	long pids, pids_pinned;
 	long oom_events, fork_failures;
 	long kernel_refs;
+	long pid_size, pid_host_size;	/* charged, and the daemon's */
 	long rss_kb;		/* daemon's VmRSS, -1 when unknown */
 	long slab_kb;		/* host kernel's Slab */
 };
+
+/*
+ * What the RSS comparison compares.  Low memory is charged at the
+ * modelled machine's sizes; the daemon's resident memory holds the host's
+ * objects.  A task_struct is allocated at its charge, so the two agree;
+ * a struct pid is PidStructHostSize bytes in the daemon (64 on x86-64)
+ * and PidStructSize charged (36 on i386): the host's bytes for the
+ * growth in struct pids are the charge plus that difference per pid.
+ */
+static double host_bytes(const struct sample *a, const struct sample *p,
+			 double low)
+{
+	return low + (double)(p->pids - a->pids) *
+			     (double)(p->pid_host_size - p->pid_size);
+}
 
 struct opts {
 	const char *mnt;
@@ -301,11 +317,10 @@ static int read_keys(const char *path, const char *const *keys, long *vals)
 }
 
 static const char *const meminfo_keys[] = {
-	"LowTotal",    "LowFree",
-	"TaskStructs", "TaskStructsPinned",
-	"PidStructs",  "PidStructsPinned",
-	"OomEvents",   "ForkFailures",
-	"KernelRefs",  NULL,
+	"LowTotal",	 "LowFree",	    "TaskStructs",
+	"TaskStructsPinned", "PidStructs",    "PidStructsPinned",
+	"OomEvents",	 "ForkFailures",    "KernelRefs",
+	"PidStructSize",	 "PidStructHostSize", NULL,
 };
 
 #define NR_MEMINFO_KEYS (sizeof(meminfo_keys) / sizeof(meminfo_keys[0]) - 1)
@@ -331,6 +346,8 @@ static int read_meminfo(const char *mnt, struct sample *s)
 	s->oom_events = v[6];
 	s->fork_failures = v[7];
 	s->kernel_refs = v[8];
+	s->pid_size = v[9];
+	s->pid_host_size = v[10];
 	return 0;
 }
 
@@ -565,6 +582,11 @@ static void print_summary(const struct opts *o, const struct result *r)
 		if (low > 0)
 			printf("  RSS growth / low memory    %10.3f\n",
 			       rss / low);
+		if (low > 0 && p->pid_host_size != p->pid_size)
+			printf("  RSS growth / host bytes    %10.3f "
+			       "(struct pid: %ld B here, %ld B charged)\n",
+			       rss / host_bytes(a, p, low), p->pid_host_size,
+			       p->pid_size);
 	}
 	if (fds > 0) {
 		printf("  model bytes pinned per held fd %6.0f\n", low / fds);
@@ -608,6 +630,10 @@ static int write_summary(const struct opts *o, const struct result *r)
 		a->rss_kb, p->rss_kb, e->rss_kb);
 	fprintf(f, "rss_growth_bytes=%ld\n", rss);
 	fprintf(f, "rss_over_lowmem=%.3f\n", low > 0 ? (double)rss / low : 0);
+	fprintf(f, "rss_over_host_bytes=%.3f\n",
+		low > 0 ? (double)rss / host_bytes(a, p, (double)low) : 0);
+	fprintf(f, "pid_struct_size=%ld\npid_struct_host_size=%ld\n",
+		p->pid_size, p->pid_host_size);
 	fprintf(f, "slab_start_kb=%ld\nslab_peak_kb=%ld\n", a->slab_kb,
 		p->slab_kb);
 	fprintf(f, "model_bytes_per_fd=%.1f\n",

@@ -34,6 +34,7 @@ struct options {
 	char *hash_shift;
 	char *max_threads;
 	char *timeout;
+	char *arch;
 	int show_help;
 	int show_version;
 	int nonopts;
@@ -51,6 +52,7 @@ static const struct fuse_opt pidfs_opts[] = {
 	OPT("hash_shift=%s", hash_shift),
 	OPT("max_threads=%s", max_threads),
 	OPT("timeout=%s", timeout),
+	OPT("arch=%s", arch),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
 	OPT("-V", show_version),
@@ -65,7 +67,8 @@ static void usage(const char *prog)
 	       "Drive it by writing commands to MOUNTPOINT/ctl.\n\n"
 	       "pidfs options:\n"
 	       "    -o pin=pid|task|nr     what an inode pins (default: pid)\n"
-	       "    -o lowmem=SIZE         low-memory budget (default: 896M)\n"
+	       "    -o lowmem=SIZE         low-memory budget (default: the arch's,\n"
+	       "                           896M on i386, 1G on x86_64)\n"
 	       "    -o task_size=SIZE      bytes charged per task (default: 10K)\n"
 	       "    -o pid_max=N           highest pid + 1 (default: 32768)\n"
 	       "    -o nproc=N             tasks per uid (default: no limit)\n"
@@ -74,6 +77,7 @@ static void usage(const char *prog)
 	       "    -o max_threads=N       FUSE worker threads (default: 10)\n"
 	       "    -o timeout=SECONDS     how long the kernel may cache\n"
 	       "                           entries and attributes (default: 86400)\n"
+	       "    -o arch=i386|x86_64    the modelled machine (default: i386)\n"
 	       "    -h, --help             print this help and exit\n"
 	       "    -V, --version          print the version and exit\n"
 	       "SIZE takes a K, M or G suffix.\n\n");
@@ -100,6 +104,7 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 	const char *const values[] = {
 		o->pin, o->lowmem, o->task_size, o->pid_max,
 		o->nproc, o->hash_shift, o->max_threads, o->timeout,
+		o->arch,
 	};
 	char why[160];
 
@@ -112,6 +117,10 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 			fprintf(stderr, "pidfs: %s\n", why);
 			return -1;
 		}
+	}
+	if (pidfs_config_check(c, why, sizeof(why))) {
+		fprintf(stderr, "pidfs: %s\n", why);
+		return -1;
 	}
 	return 0;
 }
@@ -126,6 +135,7 @@ static void free_options(struct options *o)
 	free(o->hash_shift);
 	free(o->max_threads);
 	free(o->timeout);
+	free(o->arch);
 	free(o->source);
 }
 

@@ -43,6 +43,7 @@ struct pidfs_kernel {
 	struct lowmem *lowmem;			/* immutable */
 	struct pid_namespace *ns;		/* immutable */
 	struct kmem_cache *task_cachep;		/* immutable */
+	const struct pidfs_arch *arch;		/* immutable */
 	size_t task_size;			/* immutable */
 	uint64_t boot_mono_ns;			/* immutable */
 	uint64_t boot_real;			/* immutable */
@@ -860,26 +861,27 @@ int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
 int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 			struct pidfs_kernel **kp)
 {
+	const struct pidfs_arch *arch = pidfs_arch_or_default(params->arch);
 	struct pid_ns_params nsp = { 0 };
 	struct pidfs_kernel *k;
 	struct task_struct *init;
 	struct pid *pid;
-	uint64_t lowmem = params->lowmem ? params->lowmem :
-					   PIDFS_LOWMEM_DEFAULT;
+	uint64_t lowmem = params->lowmem ? params->lowmem : arch->lowmem;
 	size_t task_size = params->task_size ? params->task_size :
-					       TASK_SIZE_DEFAULT;
+					       arch->task_size;
 	int err = -EINVAL;
 
 	if (task_size < sizeof(struct task_struct) ||
 	    task_size > TASK_SIZE_MAX || lowmem < LOWMEM_MIN_BUDGET ||
 	    lowmem > LOWMEM_MAX_BUDGET || params->pid_max < 0 ||
-	    params->pid_max > PID_MAX_LIMIT || params->hash_shift < -1 ||
+	    params->pid_max > arch->pid_max_limit || params->hash_shift < -1 ||
 	    params->hash_shift > PIDHASH_SHIFT_LIMIT)
 		return -EINVAL;
 
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
+	k->arch = arch;
 	k->task_size = task_size;
 	k->nproc = params->nproc;
 	k->boot_mono_ns = now_ns(CLOCK_MONOTONIC);
@@ -892,6 +894,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	if (!k->lowmem)
 		goto out_free;
 	nsp.lowmem = k->lowmem;
+	nsp.arch = arch;
 	nsp.pid_max = params->pid_max;
 	nsp.hash_shift = params->hash_shift;
 	k->ns = pid_ns_create(&nsp);
@@ -1095,6 +1098,7 @@ void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 	st->nproc = k->nproc;
 	pthread_rwlock_unlock(&k->tasklist_lock);
 	st->task_size = k->task_size;
+	st->arch = k->arch;
 }
 
 uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k)

@@ -40,6 +40,12 @@
 #define TEST_UID	1000
 #define TEST_GID	100
 #define PAGE_BYTES	4096
+/* What the default machine (i386) charges: a struct pid, a hash bucket. */
+#define PID_CHARGE	36
+#define BUCKET_CHARGE	4
+/* pidhash_init()'s table for 896 MiB (4096 buckets), for 64 KiB (16) */
+#define HASH_CHARGE	(4096 * BUCKET_CHARGE)
+#define TINY_HASH_CHARGE (16 * BUCKET_CHARGE)
 #define SMALL_PID_MAX	400
 
 static struct pidfs_kernel *k;
@@ -274,14 +280,18 @@ START_TEST(test_boot)
 	ck_assert_ptr_null(pidfs_get_task(k, -1));
 
 	z = zstats();
+	ck_assert_uint_eq(PID_CHARGE, pidfs_arch_i386.pid_size);
+	ck_assert_uint_eq(BUCKET_CHARGE, pidfs_arch_i386.hlist_head_size);
 	ck_assert_uint_eq(z.budget, PIDFS_LOWMEM_DEFAULT);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].objects, 1);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].bytes, TASK_SIZE_DEFAULT);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 1);
-	ck_assert_uint_eq(z.kind[LOWMEM_PID].bytes, sizeof(struct pid));
+	ck_assert_uint_eq(z.kind[LOWMEM_PID].bytes, PID_CHARGE);
 	ck_assert_uint_eq(z.kind[LOWMEM_PIDMAP].objects, 1);
-	ck_assert_uint_eq(z.used,
-			  TASK_SIZE_DEFAULT + sizeof(struct pid) + PAGE_BYTES);
+	ck_assert_uint_eq(z.kind[LOWMEM_PIDHASH].objects, 1);
+	ck_assert_uint_eq(z.kind[LOWMEM_PIDHASH].bytes, HASH_CHARGE);
+	ck_assert_uint_eq(z.used, TASK_SIZE_DEFAULT + PID_CHARGE + PAGE_BYTES +
+					  HASH_CHARGE);
 	ck_assert_int_eq(nstats().nr_pids, 1);
 	ck_assert_int_eq(nstats().pid_max, PID_MAX_DEFAULT);
 	ck_assert_int_eq(nstats().hash_shift, 12);
@@ -315,6 +325,7 @@ START_TEST(test_create_invalid)
 	BAD(lowmem, LOWMEM_MAX_BUDGET + 1);
 	BAD(pid_max, -1);
 	BAD(pid_max, PID_MAX_LIMIT + 1);
+	BAD(pid_max, 32769);	/* i386's PID_MAX_LIMIT */
 	BAD(hash_shift, -2);
 	BAD(hash_shift, PIDHASH_SHIFT_LIMIT + 1);
 #undef BAD
@@ -348,6 +359,7 @@ START_TEST(test_create_invalid)
 	ck_assert_ptr_null(init_pid_ns);
 
 	params_init(&p);
+	p.arch = &pidfs_arch_x86_64;
 	p.lowmem = LOWMEM_MAX_BUDGET;
 	p.pid_max = PID_MAX_LIMIT;
 	p.hash_shift = PIDHASH_SHIFT_LIMIT;
@@ -1309,6 +1321,7 @@ START_TEST(test_fork_faults_page)
 	struct fault_run run;
 
 	params_init(&p);
+	p.arch = &pidfs_arch_x86_64;	/* a pid_max above i386's limit */
 	p.pid_max = 2 * BITS_PER_PAGE;
 	boot_with(&p);
 	run = fork_faults(false, 1, BITS_PER_PAGE - 1);
@@ -1366,8 +1379,9 @@ START_TEST(test_fork_tiny_lowmem)
 		enum lowmem_kind failed;
 	} cases[] = {
 		{ TASK_SIZE_DEFAULT, 5, -ENOMEM, LOWMEM_TASK },
-		{ (LOWMEM_MIN_BUDGET - PAGE_BYTES) / 6 - sizeof(struct pid), 6,
-		  -EAGAIN, LOWMEM_PID },
+		{ (LOWMEM_MIN_BUDGET - PAGE_BYTES - TINY_HASH_CHARGE) / 6 -
+			  PID_CHARGE,
+		  6, -EAGAIN, LOWMEM_PID },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -1522,8 +1536,7 @@ START_TEST(test_pid_pinning)
 	ck_assert_uint_eq(zstats().kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].objects, 2);
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].pinned, 1);
-	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].bytes,
-			  2 * sizeof(struct pid));
+	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].bytes, 2 * PID_CHARGE);
 	ck_assert_ptr_null(get_pid_task(held, PIDTYPE_PID));
 	ck_assert(!findable(c));
 	put_pid(held);
@@ -1940,19 +1953,23 @@ START_TEST(test_destroy_clean)
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 1);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].pinned, 0);
-	ck_assert_uint_eq(z.used, TASK_SIZE_DEFAULT + sizeof(struct pid) +
-					  (uint64_t)pages * PAGE_BYTES);
+	ck_assert_uint_eq(z.used, TASK_SIZE_DEFAULT + PID_CHARGE +
+					  (uint64_t)pages * PAGE_BYTES +
+					  HASH_CHARGE);
 	ck_assert_uint_eq(count_objects(pidfs_kernel_task_cache(k)), 1);
 	ck_assert_uint_eq(count_objects(pid_ns_pid_cache(kns)), 1);
 
-	/* Shutdown releases init too: nothing is left but the bitmap. */
+	/*
+	 * Shutdown releases init too: nothing is left but the bitmap and
+	 * the hash table.
+	 */
 	pidfs_kernel_release_all(k);
 	z = zstats();
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].objects, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].pinned, 0);
-	ck_assert_uint_eq(z.used, (uint64_t)pages * PAGE_BYTES);
+	ck_assert_uint_eq(z.used, (uint64_t)pages * PAGE_BYTES + HASH_CHARGE);
 	ck_assert_uint_eq(count_objects(pidfs_kernel_task_cache(k)), 0);
 	ck_assert_uint_eq(count_objects(pid_ns_pid_cache(kns)), 0);
 	ck_assert_uint_eq(kstats().nr_tasks, 0);
@@ -2000,7 +2017,68 @@ START_TEST(test_destroy_busy)
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].pinned, 0);
-	ck_assert_uint_eq(z.used, z.kind[LOWMEM_PIDMAP].bytes);
+	ck_assert_uint_eq(z.used, z.kind[LOWMEM_PIDMAP].bytes +
+					  z.kind[LOWMEM_PIDHASH].bytes);
+}
+END_TEST
+
+/*
+ * The modelled machine decides the charges and the pid_max limit; the
+ * objects are the host's either way.
+ */
+START_TEST(test_arch)
+{
+	const struct pidfs_arch *archs[] = { &pidfs_arch_i386,
+					     &pidfs_arch_x86_64 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(archs); i++) {
+		const struct pidfs_arch *a = archs[i];
+		struct pidfs_kernel_params p;
+		struct lowmem_stats z;
+		pid_t c;
+
+		params_init(&p);
+		p.arch = a;
+		/* One more than the limit is refused, the limit is not. */
+		p.pid_max = a->pid_max_limit + 1;
+		ck_assert_int_eq(pidfs_kernel_create(&p, &k), -EINVAL);
+		p.pid_max = a->pid_max_limit;
+		boot_with(&p);
+		ck_assert_ptr_eq(kstats().arch, a);
+		ck_assert_uint_eq(kstats().task_size, a->task_size);
+		ck_assert_int_eq(nstats().pid_max_limit, a->pid_max_limit);
+		ck_assert_int_eq(pid_ns_set_pid_max(kns, a->pid_max_limit + 1),
+				 -EINVAL);
+		c = fork_ok(1, NULL);
+		rcu_barrier();
+		z = zstats();
+		/* low memory is the arch's: 896 MiB of 1 GiB, or all of it */
+		ck_assert_uint_eq(z.budget, a->lowmem);
+		ck_assert_uint_eq(kmem_cache_size(pid_ns_pid_cache(kns)),
+				  a->pid_size);
+		ck_assert_uint_eq(z.kind[LOWMEM_PID].bytes, 2 * a->pid_size);
+		ck_assert_uint_eq(z.kind[LOWMEM_TASK].bytes, 2 * a->task_size);
+		/* 896 MiB or 1 GiB: 4096 buckets either way */
+		ck_assert_int_eq(nstats().hash_shift, 12);
+		ck_assert_uint_eq(z.kind[LOWMEM_PIDHASH].bytes,
+				  4096 * a->hlist_head_size);
+		ck_assert_uint_eq(z.used, z.kind[LOWMEM_PID].bytes +
+						  z.kind[LOWMEM_TASK].bytes +
+						  z.kind[LOWMEM_PIDMAP].bytes +
+						  z.kind[LOWMEM_PIDHASH].bytes);
+		ck_assert_int_eq(pidfs_kill(k, c, 0), 0);
+		pidfs_kernel_destroy(k);
+		k = NULL;
+	}
+	ck_assert_str_eq(pidfs_arch_i386.name, "i386");
+	ck_assert_uint_eq(pidfs_arch_i386.pid_size, 36);
+	ck_assert_uint_eq(pidfs_arch_x86_64.pid_size, 64);
+	ck_assert_int_eq(pidfs_arch_i386.pid_max_limit, 32768);
+	ck_assert_int_eq(pidfs_arch_x86_64.pid_max_limit, PID_MAX_LIMIT);
+	ck_assert_ptr_eq(pidfs_arch_by_name("x86_64"), &pidfs_arch_x86_64);
+	ck_assert_ptr_eq(pidfs_arch_by_name("i386"), &pidfs_arch_i386);
+	ck_assert_ptr_null(pidfs_arch_by_name("amd64"));
+	ck_assert_ptr_null(pidfs_arch_by_name(""));
 }
 END_TEST
 
@@ -2056,6 +2134,7 @@ Suite *task_suite(void)
 	tcase_add_test(tc, test_concurrent);
 	tcase_add_test(tc, test_destroy_clean);
 	tcase_add_test(tc, test_destroy_busy);
+	tcase_add_test(tc, test_arch);
 	suite_add_tcase(s, tc);
 	return s;
 }

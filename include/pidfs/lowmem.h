@@ -30,6 +30,7 @@
 #ifndef PIDFS_LOWMEM_H
 #define PIDFS_LOWMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@ enum lowmem_kind {
 	LOWMEM_PIDMAP,	/* pages of the pid bitmap */
 	LOWMEM_PID,	/* struct pid */
 	LOWMEM_TASK,	/* task_struct and its kernel stack */
+	LOWMEM_PIDHASH,	/* the pid hash table (pidhash_init()'s bootmem) */
 	LOWMEM_NR_KINDS,
 };
 
@@ -81,6 +83,17 @@ void lowmem_destroy(struct lowmem *lm);
 struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 				     enum lowmem_kind kind, size_t size);
 
+/*
+ * The same, for objects of @size bytes on the host that the modelled
+ * machine charges @charge bytes each (a struct pid is 64 bytes here and
+ * 36 on i386): the zone, the per-kind counts and kmem_cache_size() say
+ * @charge; the slabs hold @size.  @charge 0 is @size.
+ */
+struct kmem_cache *kmem_cache_create_charged(struct lowmem *lm,
+					     const char *name,
+					     enum lowmem_kind kind, size_t size,
+					     size_t charge);
+
 /* Destroy a cache; every object must have been freed. */
 void kmem_cache_destroy(struct kmem_cache *cachep);
 
@@ -109,7 +122,7 @@ struct kmem_cache *kmem_cache_of(const void *obj);
 /* The zone a cache charges. */
 struct lowmem *kmem_cache_zone(const struct kmem_cache *cachep);
 
-/* Object size of a cache, as charged. */
+/* Object size of a cache, as charged (the modelled machine's). */
 size_t kmem_cache_size(const struct kmem_cache *cachep);
 
 /*
@@ -122,6 +135,15 @@ void kmem_cache_for_each(struct kmem_cache *cachep,
 /* A zeroed page charged to @kind (the pidmap's get_zeroed_page()). */
 void *lowmem_get_page(struct lowmem *lm, enum lowmem_kind kind);
 void lowmem_free_page(struct lowmem *lm, enum lowmem_kind kind, void *page);
+
+/*
+ * A charge with no object behind it in the zone (the pid hash, which the
+ * host allocates itself): @bytes charged to @kind as one object, as
+ * kmem_cache_alloc() would, fault injection included.  Returns false when
+ * the zone is full.  Lock-free.
+ */
+bool lowmem_charge(struct lowmem *lm, enum lowmem_kind kind, uint64_t bytes);
+void lowmem_uncharge(struct lowmem *lm, enum lowmem_kind kind, uint64_t bytes);
 
 /*
  * Pinned objects: released by the model (a reaped task, a freed pid) but

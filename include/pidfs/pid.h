@@ -50,6 +50,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pidfs/arch.h"
 #include "pidfs/rcu.h"
 
 struct lowmem;
@@ -64,6 +65,10 @@ enum pid_type {
 };
 
 #define PID_MAX_DEFAULT		0x8000		/* 32768 */
+/*
+ * The largest pid_max of any modelled machine (x86-64's; i386's was
+ * 32768): the bitmap's size.  A namespace's own limit is its arch's.
+ */
 #define PID_MAX_LIMIT		(4 * 1024 * 1024)
 #define RESERVED_PIDS		300
 #define PAGE_SIZE		4096
@@ -108,7 +113,13 @@ struct pid_link {
 
 struct pid_ns_params {
 	struct lowmem *lowmem;		/* zone to charge; required */
-	int pid_max;			/* 1..PID_MAX_LIMIT; 0 = default */
+	/*
+	 * The modelled machine (NULL: the default, i386): what a struct
+	 * pid, a hash bucket and a bitmap page are charged, and the limit
+	 * of pid_max.
+	 */
+	const struct pidfs_arch *arch;
+	int pid_max;			/* 1..arch's limit; 0 = default */
 	/*
 	 * Hash table: -1 sizes it as pidhash_init() does from @memory_mb;
 	 * 0..PIDHASH_SHIFT_LIMIT forces 1 << hash_shift buckets.
@@ -123,7 +134,10 @@ struct pid_ns_stats {
 	int nr_pids;			/* in the hash now */
 	int hash_shift;
 	unsigned int hash_buckets;
-	size_t hash_bytes;
+	size_t hash_bytes;		/* the host's table */
+	size_t hash_charged;		/* the modelled machine's, charged */
+	int pid_max_limit;		/* the modelled machine's */
+	size_t pid_struct_size;		/* charged per struct pid */
 	unsigned int longest_chain;
 	unsigned int empty_buckets;
 	int pidmap_pages;		/* allocated bitmap pages */
@@ -147,7 +161,7 @@ extern struct pid_namespace *init_pid_ns;
 int pidhash_shift_for(unsigned long megabytes);
 
 /*
- * pid_max: 1..PID_MAX_LIMIT, else -EINVAL.  Numbers at or above a lowered
+ * pid_max: 1..the arch's pid_max_limit, else -EINVAL.  Numbers at or above a lowered
  * pid_max stay in use until freed; none is handed out again.
  */
 int pid_ns_set_pid_max(struct pid_namespace *ns, int pid_max);

@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pidfs/arch.h"
 #include "pidfs/pid.h"
 #include "pidfs/rcu.h"
 
@@ -45,7 +46,7 @@ struct lowmem;
 struct pidfs_kernel;		/* opaque */
 
 #define TASK_COMM_LEN		16
-#define TASK_SIZE_DEFAULT	(10 * 1024)
+#define TASK_SIZE_DEFAULT	(10 * 1024)	/* the default machine's (i386) */
 #define TASK_SIZE_MAX		(256 * 1024)
 #define PIDFS_ARGS_MAX		4096	/* bytes of NUL-separated argv */
 
@@ -93,8 +94,14 @@ struct task_struct {
 };
 
 struct pidfs_kernel_params {
-	uint64_t lowmem;		/* bytes; 0 = 896 MiB */
-	size_t task_size;		/* bytes; 0 = TASK_SIZE_DEFAULT */
+	/*
+	 * The modelled machine (NULL: i386): its sizes are what every
+	 * object is charged, its pid_max limit is enforced, and its low
+	 * memory is the default budget.
+	 */
+	const struct pidfs_arch *arch;
+	uint64_t lowmem;		/* bytes; 0 = the arch's low memory */
+	size_t task_size;		/* bytes; 0 = the arch's */
 	int pid_max;			/* 0 = PID_MAX_DEFAULT */
 	int hash_shift;			/* -1 = pidhash_init()'s sizing */
 	unsigned int nproc;		/* tasks per uid; 0 = no limit */
@@ -102,7 +109,7 @@ struct pidfs_kernel_params {
 	gid_t gid;
 };
 
-#define PIDFS_LOWMEM_DEFAULT	(UINT64_C(896) << 20)
+#define PIDFS_LOWMEM_DEFAULT	(UINT64_C(896) << 20)	/* i386's */
 
 /* A copy of what a renderer needs, taken under tasklist_lock. */
 struct task_info {
@@ -128,6 +135,7 @@ struct pidfs_kernel_stats {
 	uint64_t released;		/* tasks reaped, ever */
 	size_t task_size;		/* bytes charged per task */
 	unsigned int nproc;
+	const struct pidfs_arch *arch;	/* the modelled machine */
 };
 
 /*

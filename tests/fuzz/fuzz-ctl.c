@@ -451,17 +451,24 @@ static void check_model(void)
 		   (unsigned long long)lm.kind[LOWMEM_PID].objects, walk.pids,
 		   (unsigned long long)lm.kind[LOWMEM_TASK].objects,
 		   walk.tasks);
-	fuzz_check(
-		lm.kind[LOWMEM_PID].bytes == walk.pids * sizeof(struct pid) &&
-			lm.kind[LOWMEM_TASK].bytes == walk.tasks * task_size &&
-			lm.kind[LOWMEM_PIDMAP].bytes ==
-				lm.kind[LOWMEM_PIDMAP].objects * PAGE_SIZE &&
-			lm.kind[LOWMEM_PIDMAP].objects ==
-				(uint64_t)st.pidmap_pages,
-		"%s", "a kind's charge is not its objects times their size");
+	fuzz_check(lm.kind[LOWMEM_PID].bytes ==
+				   walk.pids * pidfs_arch_default.pid_size &&
+			   lm.kind[LOWMEM_TASK].bytes ==
+				   walk.tasks * task_size &&
+			   lm.kind[LOWMEM_PIDMAP].bytes ==
+				   lm.kind[LOWMEM_PIDMAP].objects * PAGE_SIZE &&
+			   lm.kind[LOWMEM_PIDMAP].objects ==
+				   (uint64_t)st.pidmap_pages,
+		   "%s", "a kind's charge is not its objects times their size");
+	fuzz_check(lm.kind[LOWMEM_PIDHASH].objects == 1 &&
+			   lm.kind[LOWMEM_PIDHASH].bytes == st.hash_charged,
+		   "the hash is charged %llu, not %zu",
+		   (unsigned long long)lm.kind[LOWMEM_PIDHASH].bytes,
+		   st.hash_charged);
 	fuzz_check(lm.used == lm.kind[LOWMEM_PID].bytes +
 					   lm.kind[LOWMEM_TASK].bytes +
-					   lm.kind[LOWMEM_PIDMAP].bytes &&
+					   lm.kind[LOWMEM_PIDMAP].bytes +
+					   lm.kind[LOWMEM_PIDHASH].bytes &&
 			   lm.used <= lm.budget,
 		   "zone charges %llu of %llu, its kinds sum otherwise",
 		   (unsigned long long)lm.used, (unsigned long long)lm.budget);

@@ -129,7 +129,7 @@ done
 
 # ---- meminfo ---------------------------------------------------------------
 
-mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures KernelRefs"
+mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures PidStructHostSize PidHashBytes KernelRefs"
 expect_eq "$(cut -d: -f1 "$MNT/meminfo" | tr '\n' ' ')" "$mkeys " \
 	"meminfo: keys in order"
 # Linux's layout: key and colon padded to 16 columns, value to 24.
@@ -148,7 +148,11 @@ expect_eq "$(meminfo MemFree)" "$(meminfo LowFree)" \
 	"meminfo: MemFree is LowFree"
 expect_eq "$(meminfo TaskStructSize)" 4096 \
 	"meminfo: TaskStructSize is task_size"
-[ "$(meminfo PidStructSize)" -gt 0 ] || fail "PidStructSize"
+# The default machine's charges (i386): a 36-byte struct pid, 4-byte
+# buckets (hash_shift=5: 32 of them); the daemon's struct pid is its own.
+expect_eq "$(meminfo PidStructSize)" 36 "meminfo: PidStructSize is i386's"
+[ "$(meminfo PidStructHostSize)" -gt 0 ] || fail "PidStructHostSize"
+expect_eq "$(meminfo PidHashBytes)" 128 "meminfo: the hash is charged"
 # init, sshd(vim), x)y(z, c, the thread, the zombie
 expect_eq "$(meminfo TaskStructs)" 6 "meminfo: TaskStructs counts every task"
 expect_eq "$(meminfo PidStructs)" 6 \
@@ -177,7 +181,7 @@ pass "meminfo: a reaped task gives it back"
 
 # ---- pidhash ---------------------------------------------------------------
 
-pkeys="pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps"
+pkeys="pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps hash_charged pid_max_limit pid_struct_size"
 expect_eq "$(cut -d: -f1 "$MNT/pidhash" | tr '\n' ' ')" "$pkeys " \
 	"pidhash: keys in order"
 grep -qvE '^[a-z_]+: [0-9]+$' "$MNT/pidhash" && fail "pidhash: a line not 'key: N'"
@@ -189,6 +193,9 @@ expect_eq "$(ph hash_shift)" 5 "pidhash: hash_shift is the option's"
 expect_eq "$(ph hash_buckets)" 32 "pidhash: 2^hash_shift buckets"
 expect_eq "$(ph serials)" "$extra" "pidhash: serials handed out"
 expect_eq "$(ph wraps)" 0 "pidhash: no wrap yet"
+expect_eq "$(ph hash_charged)" 128 "pidhash: 32 buckets of i386's 4 bytes"
+expect_eq "$(ph pid_max_limit)" 32768 "pidhash: i386's PID_MAX_LIMIT"
+expect_eq "$(ph pid_struct_size)" 36 "pidhash: i386's struct pid"
 
 # ---- the rest --------------------------------------------------------------
 

@@ -52,9 +52,25 @@ for o in pin=foo pin= pin lowmem=1 lowmem=63K lowmem=65G lowmem=1T lowmem=x \
 	lowmem=-1 task_size=100 task_size=257K task_size=1M task_size=4Q \
 	pid_max=0 pid_max=4194305 pid_max=x pid_max=-5 pid_max=0x10 \
 	nproc=-1 nproc=x hash_shift=23 hash_shift=-1 max_threads=0 \
-	max_threads=1001 timeout=-1 timeout=31536001 timeout=1s; do
+	max_threads=1001 timeout=-1 timeout=31536001 timeout=1s \
+	arch=amd64 arch= arch pid_max=32769; do
 	bad_start "-o $o" "${o%%=*}" -o "$o" "$M"
 done
+bad_start "pid_max above i386's limit" pid_max -o pid_max=40000,arch=i386 "$M"
+
+# ---- the modelled machine ---------------------------------------------------
+
+# x86_64: all of its 1 GiB is low memory, pid_max goes past 32768, and a
+# struct pid is charged 64 bytes, a hash bucket 8.
+pidfs_mount arch=x86_64,pid_max=40000
+mi() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/meminfo"; }
+ph() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/pidhash"; }
+expect_eq "$(mi MemTotal)" 1048576 "x86_64: low memory is all of 1 GiB"
+expect_eq "$(mi PidStructSize)" 64 "x86_64: a struct pid is charged 64"
+expect_eq "$(ph pid_max):$(ph pid_max_limit)" 40000:4194304 \
+	"x86_64: pid_max above 32768"
+expect_eq "$(mi PidHashBytes)" $((4096 * 8)) "x86_64: 4096 buckets of 8"
+pidfs_umount
 bad_start "an unknown option" bogus -o bogus=1 "$M"
 bad_start "an unknown flag" -x -x "$M"
 bad_start "one bad option among good ones" pid_max -o pin=task,pid_max=0,nproc=5 "$M"
