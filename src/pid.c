@@ -241,6 +241,10 @@ static int alloc_pidmap(struct pid_namespace *ns)
 	return -1;
 }
 
+/*
+ * The first number in use after @last, or -1.  A 2.6.18 addition (for
+ * find_ge_pid(), 2.6.19, and proc's readdir), not the patch's.
+ */
 static int next_pidmap(struct pid_namespace *ns, int last)
 {
 	int offset;

@@ -373,6 +373,7 @@ int pidfs_task_info(struct task_struct *t, struct task_info *info)
 	info->exit_code = t->exit_code;
 	info->nr_threads = nr_threads(leader);
 	info->is_leader = thread_group_leader(t);
+	info->session_leader = leader->session_leader;
 	info->start_time = t->start_time;
 	info->serial = pid_serial(task_pid(t));
 	img = t->image;
@@ -708,23 +709,29 @@ static void change_pid(struct task_struct *leader, enum pid_type type,
 	attach_pid(leader, type, nr);
 }
 
+/*
+ * sys_setpgid() of 2.6.17, for the task @pid as if its parent called it.
+ * The checks against the caller are left out: the model has no caller.
+ */
 int pidfs_setpgid(struct pidfs_kernel *k, pid_t pid, pid_t pgid)
 {
 	struct evbatch b = { 0 };
-	struct task_struct *t, *leader, *g;
+	struct task_struct *leader, *g;
 	int err = -ESRCH;
 
+	if (!pgid)
+		pgid = pid;
 	if (pgid < 0)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&k->tasklist_lock);
-	t = task_by_nr(k, pid, true);
-	if (!t)
+	leader = task_by_nr(k, pid, true);
+	if (!leader)
 		goto out;
-	leader = t->group_leader;
-	if (!pgid)
-		pgid = leader->pid;
+	err = -EINVAL;
+	if (!thread_group_leader(leader))
+		goto out;
 	err = -EPERM;
-	if (process_session(leader) == leader->pid)
+	if (leader->session_leader)
 		goto out;
 	if (pgid != leader->pid) {
 		g = pid_task(find_pid_ns(pgid, k->ns), PIDTYPE_PGID);
@@ -742,10 +749,17 @@ out:
 	return err;
 }
 
+/*
+ * sys_setsid() of 2.6.17 ("Make setsid more robust"), for @pid's group
+ * leader: a session leader may not start another session, and a group
+ * numbered like the new session must not exist, except for session 1,
+ * which init may take although kernel threads share its group.
+ */
 int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid)
 {
 	struct evbatch b = { 0 };
 	struct task_struct *t, *leader;
+	pid_t session;
 	int err = -ESRCH;
 
 	pthread_rwlock_wrlock(&k->tasklist_lock);
@@ -754,12 +768,16 @@ int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid)
 		goto out;
 	leader = t->group_leader;
 	err = -EPERM;
-	if (pid_task(find_pid_ns(leader->pid, k->ns), PIDTYPE_PGID))
+	if (leader->session_leader)
+		goto out;
+	session = leader->pid;
+	if (session > 1 && pid_task(find_pid_ns(session, k->ns), PIDTYPE_PGID))
 		goto out;
 	err = 0;
-	change_pid(leader, PIDTYPE_SID, leader->pid);
-	change_pid(leader, PIDTYPE_PGID, leader->pid);
-	*sid = leader->pid;
+	leader->session_leader = true;
+	change_pid(leader, PIDTYPE_SID, session);
+	change_pid(leader, PIDTYPE_PGID, session);
+	*sid = session;
 	ev_add_group(k, &b, PIDFS_EV_CHANGE, leader);
 out:
 	pthread_rwlock_unlock(&k->tasklist_lock);

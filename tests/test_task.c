@@ -955,7 +955,14 @@ START_TEST(test_setpgid)
 	ck_assert_int_eq(info_ok(b)->pgrp, a);
 	ck_assert_int_eq(list_len(pid_of(a), PIDTYPE_PGID), 2);
 
-	/* A session leader may not move. */
+	/*
+	 * init is in session 1 without having called setsid (2.6.17's
+	 * signal->leader is set by setsid alone): it may stay where it is.
+	 * A session leader may not move.
+	 */
+	ck_assert_int_eq(pidfs_setpgid(k, 1, 0), 0);
+	ck_assert_int_eq(pidfs_setsid(k, 1, &sid), 0);
+	ck_assert_int_eq(sid, 1);
 	ck_assert_int_eq(pidfs_setpgid(k, 1, 0), -EPERM);
 	ck_assert_int_eq(pidfs_setpgid(k, 1, a), -EPERM);
 	/* No such group: neither a free number nor a pid leading none. */
@@ -974,9 +981,17 @@ START_TEST(test_setpgid)
 	ck_assert_int_eq(info_ok(s)->pgrp, s);
 	ck_assert_int_eq(info_ok(1)->pgrp, 1);
 
-	/* A thread moves its whole process, to the process's pid. */
+	/*
+	 * A thread other than the leader: EINVAL, as 2.6.17's
+	 * !thread_group_leader(p) check; nothing moves.
+	 */
 	t = thread_ok(c, NULL);
-	ck_assert_int_eq(pidfs_setpgid(k, t, 0), 0);
+	ck_assert_int_eq(pidfs_setpgid(k, t, 0), -EINVAL);
+	ck_assert_int_eq(pidfs_setpgid(k, t, c), -EINVAL);
+	ck_assert_int_eq(info_ok(t)->pgrp, 1);
+	ck_assert_int_eq(info_ok(c)->pgrp, 1);
+	/* pgid 0 is PID itself: the leader's own pid here. */
+	ck_assert_int_eq(pidfs_setpgid(k, c, 0), 0);
 	ck_assert_int_eq(info_ok(t)->pgrp, c);
 	ck_assert_int_eq(info_ok(c)->pgrp, c);
 	ck_assert(!findable(999));
@@ -997,6 +1012,13 @@ START_TEST(test_setsid)
 	sid = 0;
 	ck_assert_int_eq(pidfs_setsid(k, a, &sid), -EPERM);
 	ck_assert_int_eq(sid, 0);
+	/*
+	 * init: 2.6.17 exempts session 1 from the group check, so it may
+	 * call setsid once although it leads process group 1.
+	 */
+	ck_assert_int_eq(pidfs_setsid(k, 1, &sid), 0);
+	ck_assert_int_eq(sid, 1);
+	ck_assert_int_eq(info_ok(1)->session, 1);
 	ck_assert_int_eq(pidfs_setsid(k, 1, &sid), -EPERM);
 	b = fork_ok(1, NULL);
 	ck_assert_int_eq(pidfs_setpgid(k, b, 0), 0);
@@ -1742,7 +1764,9 @@ static void *writer_fn(void *arg)
 				/* Groups and sessions that outlive tasks. */
 				err = r % 2 ? pidfs_setpgid(k, nr, 0) :
 					      pidfs_setsid(k, nr, &nr);
-				if (err && err != -EPERM && err != -ESRCH)
+				/* a thread's setpgid: EINVAL */
+				if (err && err != -EPERM && err != -ESRCH &&
+				    err != -EINVAL)
 					w->bad++;
 				continue;
 			}

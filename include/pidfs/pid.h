@@ -289,6 +289,9 @@ struct pid *find_pid(int nr);
 /*
  * The first hashed pid whose number is >= @nr, or NULL.  Walks the bitmap
  * as the kernel's next_pidmap() does.  Call under rcu_read_lock().
+ * Not the patch's: next_pidmap() came in 2.6.18 and find_ge_pid() in
+ * 2.6.19, for proc's readdir; 2.6.17's proc walked the task list.  pidfs
+ * lists its root with them because it has no task list of processes.
  */
 struct pid *find_ge_pid_ns(int nr, struct pid_namespace *ns);
 struct pid *find_ge_pid(int nr);

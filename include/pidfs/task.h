@@ -76,6 +76,8 @@ struct task_struct {
 	uid_t uid;			/* tasklist_lock */
 	gid_t gid;			/* tasklist_lock */
 	bool released;			/* tasklist_lock: release_task() ran */
+	/* tasklist_lock: 2.6.17's signal->leader, set by setsid() alone */
+	bool session_leader;
 	uint64_t start_time;		/* immutable: ns since the model booted */
 	uint64_t serial;		/* immutable: pid_serial() of its pid */
 	struct pidfs_kernel *kernel;	/* immutable */
@@ -119,6 +121,7 @@ struct task_info {
 	int state, exit_state, exit_code;
 	int nr_threads;
 	bool is_leader;
+	bool session_leader;		/* of its group leader: setsid() ran */
 	uint64_t start_time;		/* ns since boot */
 	uint64_t serial;		/* of the task's PIDTYPE_PID struct pid */
 	char comm[TASK_COMM_LEN];
@@ -246,9 +249,16 @@ int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp);
  * exit: -ESRCH no such live task; -EPERM pid 1.
  * reap: -ESRCH no such task; -ECHILD not a zombie.
  * kill: exit then reap, as one step.
- * setpgid: @pgid 0 means @pid.  -ESRCH; -EPERM for a session leader, or a
- *   group that does not exist in @pid's session.
- * setsid: -ESRCH; -EPERM when a process group numbered @pid exists.
+ * setpgid: @pgid 0 means @pid.  -ESRCH; -EINVAL for a thread other than
+ *   its group's leader, or a negative @pgid; -EPERM for a session leader,
+ *   or a group that does not exist in @pid's session.  (2.6.17's checks
+ *   of the caller, ESRCH for a task neither the caller nor its child,
+ *   EPERM across sessions and EACCES after the child's exec, have no
+ *   counterpart: the model has no calling process.)
+ * setsid: @pid's group leader becomes a session and group leader.
+ *   -ESRCH; -EPERM when it already leads a session, or when a process
+ *   group numbered @pid exists and @pid is not 1 (2.6.17's exemption for
+ *   init).
  * exec: installs @comm and @args (NUL-separated, @args_len bytes, at most
  *   PIDFS_ARGS_MAX); other threads of the group are released, as
  *   de_thread() does.  -ESRCH; -E2BIG for long args.

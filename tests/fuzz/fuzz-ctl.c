@@ -94,7 +94,7 @@ struct task_rec {
 	uid_t uid;
 	gid_t gid;
 	int state, exit_state, exit_code, nr_threads;
-	bool is_leader;
+	bool is_leader, session_leader;
 	uint64_t start_time, serial, args_hash;
 	size_t args_len;
 	char comm[TASK_COMM_LEN];
@@ -167,6 +167,7 @@ static void rec_fill(struct task_rec *r, const struct task_info *i)
 	r->ppid = i->ppid;
 	r->pgrp = i->pgrp;
 	r->session = i->session;
+	r->session_leader = i->session_leader;
 	r->uid = i->uid;
 	r->gid = i->gid;
 	r->state = i->state;
@@ -639,21 +640,28 @@ static bool group_in(pid_t pgrp, pid_t session)
 }
 
 /*
- * setpgid(2) and setsid(2) as the model has them: a session leader cannot
- * change group, and a group can be joined only in one's own session;
- * setsid fails for the leader of a process group (any group numbered as
- * its thread group, zombies included: their links hold the number).
+ * setpgid(2) and setsid(2) of 2.6.17: setpgid acts on a group leader
+ * only; a session leader (one that called setsid) cannot change group,
+ * and a group can be joined only in one's own session; setsid fails for
+ * a session leader, and where a process group is numbered as its thread
+ * group (zombies included: their links hold the number), unless that is
+ * 1.
  */
 static int group_errno(const struct task_rec *r)
 {
 	const struct task_rec *l = rec(before, r->tgid);
-	pid_t pgid = cmd.pgid ? cmd.pgid : l->pid;
+	pid_t pgid = cmd.pgid ? cmd.pgid : r->pid;
 
-	if (cmd.op == PIDFS_CTL_SETSID)
-		return group_in(l->pid, 0) ? -EPERM : 0;
-	if (l->session == l->pid)
+	if (cmd.op == PIDFS_CTL_SETSID) {
+		if (l->session_leader)
+			return -EPERM;
+		return l->pid > 1 && group_in(l->pid, 0) ? -EPERM : 0;
+	}
+	if (!r->is_leader)
+		return -EINVAL;
+	if (r->session_leader)
 		return -EPERM;
-	if (pgid != l->pid && !group_in(pgid, l->session))
+	if (pgid != r->pid && !group_in(pgid, r->session))
 		return -EPERM;
 	return 0;
 }
