@@ -20,6 +20,7 @@ static const struct {
 	{ "task", task_suite },
 	{ "procfmt", procfmt_suite },
 	{ "ctl", ctl_suite },
+	{ "oracle", oracle_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)
