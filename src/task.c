@@ -806,7 +806,19 @@ int pidfs_exec(struct pidfs_kernel *k, pid_t pid, const char *comm,
 	if (!t)
 		goto out;
 	leader = t->group_leader;
-	/* de_thread(): the new image runs alone. */
+	/*
+	 * de_thread(): the new image runs alone.  Departure: when a thread
+	 * other than the leader execs, 2.6.17 gives it the leader's pid
+	 * and releases the old leader's task_struct; pidfs keeps the
+	 * leader's task_struct and releases the thread's.  Pid numbers come
+	 * out the same; under pin=task, an fd on /P/status opened before
+	 * the exec reads on here where the kernel's fails ESRCH, and one on
+	 * /P/task/T/status fails where the kernel's reads on.  Doing it the
+	 * kernel's way needs an event the file system does not have yet: a
+	 * struct pid that stays and changes task, whose names must not be
+	 * deleted in the pid model while the task model must delete them
+	 * (doc/design.md, "Threads in the model").
+	 */
 	cds_list_for_each_entry_safe(c, tmp, &leader->thread_group,
 				     thread_group)
 		release_task(k, &b, c);
