@@ -267,8 +267,23 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 		reply[strcspn(reply, "\n")] = '\0';
 		snprintf(path, sizeof(path), "%s/%s/stat", o->mnt, reply);
 		fd = open(path, O_RDONLY);
+		/*
+		 * With the kernel's references charged (charge_refs), the
+		 * lookup's dentry and proc_inode may find low memory full as
+		 * the fork may: the same exhaustion, after the same retries.
+		 */
+		for (int tries = 0; fd < 0 && errno == ENOMEM && tries < 10;
+		     tries++) {
+			usleep(50000);
+			fd = open(path, O_RDONLY);
+		}
 		if (fd < 0) {
-			holder_fail(h, H_ERROR, errno, "open stat");
+			int e = errno;
+
+			snprintf(cmd, sizeof(cmd), "kill %s\n", reply);
+			ctl(ctlfd, cmd, NULL, 0);
+			holder_fail(h, e == ENOMEM ? H_FORK_FAILED : H_ERROR, e,
+				    "open stat");
 			goto wait_done;
 		}
 		snprintf(cmd, sizeof(cmd), "kill %s\n", reply);

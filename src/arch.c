@@ -20,9 +20,10 @@ const struct pidfs_arch pidfs_arch_i386 = {
 	.pid_size = 36,
 	.task_size = 10 * KIB,
 	.hlist_head_size = 4,
+	.dentry_size = 132,
+	.proc_inode_size = 356,
 	.pid_max_limit = 32768,
 	.lowmem = 896 * MIB,
-	.memory = 1024 * MIB,
 };
 
 /*
@@ -34,9 +35,10 @@ const struct pidfs_arch pidfs_arch_x86_64 = {
 	.pid_size = 64,
 	.task_size = 10 * KIB,
 	.hlist_head_size = 8,
+	.dentry_size = 208,
+	.proc_inode_size = 608,
 	.pid_max_limit = 4 * 1024 * 1024,
 	.lowmem = 1024 * MIB,
-	.memory = 1024 * MIB,
 };
 
 const struct pidfs_arch *pidfs_arch_by_name(const char *name)

@@ -35,6 +35,7 @@ struct options {
 	char *max_threads;
 	char *timeout;
 	char *arch;
+	char *charge_refs;
 	int show_help;
 	int show_version;
 	int nonopts;
@@ -53,6 +54,7 @@ static const struct fuse_opt pidfs_opts[] = {
 	OPT("max_threads=%s", max_threads),
 	OPT("timeout=%s", timeout),
 	OPT("arch=%s", arch),
+	OPT("charge_refs=%s", charge_refs),
 	OPT("-h", show_help),
 	OPT("--help", show_help),
 	OPT("-V", show_version),
@@ -78,6 +80,8 @@ static void usage(const char *prog)
 	       "    -o timeout=SECONDS     how long the kernel may cache\n"
 	       "                           entries and attributes (default: 86400)\n"
 	       "    -o arch=i386|x86_64    the modelled machine (default: i386)\n"
+	       "    -o charge_refs=0|1     charge a dentry and a proc_inode per\n"
+	       "                           kernel reference (default: 1)\n"
 	       "    -h, --help             print this help and exit\n"
 	       "    -V, --version          print the version and exit\n"
 	       "SIZE takes a K, M or G suffix.\n\n");
@@ -104,7 +108,7 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 	const char *const values[] = {
 		o->pin, o->lowmem, o->task_size, o->pid_max,
 		o->nproc, o->hash_shift, o->max_threads, o->timeout,
-		o->arch,
+		o->arch, o->charge_refs,
 	};
 	char why[160];
 
@@ -136,6 +140,7 @@ static void free_options(struct options *o)
 	free(o->max_threads);
 	free(o->timeout);
 	free(o->arch);
+	free(o->charge_refs);
 	free(o->source);
 }
 

@@ -19,7 +19,7 @@
 
 const char *const pidfs_option_names[] = {
 	"pin", "lowmem", "task_size", "pid_max", "nproc", "hash_shift",
-	"max_threads", "timeout", "arch", NULL,
+	"max_threads", "timeout", "arch", "charge_refs", NULL,
 };
 
 void pidfs_config_init(struct pidfs_config *c, uid_t uid, gid_t gid)
@@ -158,6 +158,10 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 			return bad(why, why_size, key, value,
 				   "must be i386 or x86_64");
 		c->kp.arch = arch;
+	} else if (!strcmp(key, "charge_refs")) {
+		if (!pidfs_parse_uint(value, 1, &v))
+			return bad(why, why_size, key, value, "must be 0 or 1");
+		c->kp.no_ref_charge = !v;
 	} else if (!strcmp(key, "timeout")) {
 		if (!pidfs_parse_uint(value, PIDFS_TIMEOUT_LIMIT, &v))
 			return bad(why, why_size, key, value,

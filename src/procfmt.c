@@ -297,6 +297,8 @@ size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 	put_kv(&pb, "ForkFailures", ks->fork_failures, NULL);
 	put_kv(&pb, "PidStructHostSize", pid_host_size, NULL);
 	put_kv(&pb, "PidHashBytes", lm->kind[LOWMEM_PIDHASH].bytes, NULL);
+	put_kv(&pb, "ProcRefs", lm->kind[LOWMEM_REF].objects, NULL);
+	put_kv(&pb, "ProcRefSize", ks->ref_size, NULL);
 
 	for (size_t i = 0; i < nr_extra; i++)
 		put_kv(&pb, extra[i].key, extra[i].value, extra[i].unit);

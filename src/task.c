@@ -45,6 +45,7 @@ struct pidfs_kernel {
 	struct kmem_cache *task_cachep;		/* immutable */
 	const struct pidfs_arch *arch;		/* immutable */
 	size_t task_size;			/* immutable */
+	size_t ref_size;			/* immutable: 0 = not charged */
 	uint64_t boot_mono_ns;			/* immutable */
 	uint64_t boot_real;			/* immutable */
 	pidfs_event_fn hook;			/* set before use */
@@ -913,6 +914,8 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 		return -ENOMEM;
 	k->arch = arch;
 	k->task_size = task_size;
+	if (!params->no_ref_charge)
+		k->ref_size = arch->dentry_size + arch->proc_inode_size;
 	k->nproc = params->nproc;
 	k->boot_mono_ns = now_ns(CLOCK_MONOTONIC);
 	k->boot_real = now_ns(CLOCK_REALTIME) / 1000000000ULL;
@@ -1129,6 +1132,22 @@ void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 	pthread_rwlock_unlock(&k->tasklist_lock);
 	st->task_size = k->task_size;
 	st->arch = k->arch;
+	st->ref_size = k->ref_size;
+}
+
+int pidfs_ref_charge(struct pidfs_kernel *k)
+{
+	if (!k->ref_size)
+		return 0;
+	return lowmem_charge(k->lowmem, LOWMEM_REF, k->ref_size) ? 0 : -ENOMEM;
+}
+
+void pidfs_ref_uncharge(struct pidfs_kernel *k, uint64_t n)
+{
+	if (!k->ref_size)
+		return;
+	while (n--)
+		lowmem_uncharge(k->lowmem, LOWMEM_REF, k->ref_size);
 }
 
 uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k)

@@ -426,6 +426,8 @@ static const struct {
 	{ "ForkFailures", NULL },
 	{ "PidStructHostSize", NULL },
 	{ "PidHashBytes", NULL },
+	{ "ProcRefs", NULL },
+	{ "ProcRefSize", NULL },
 	{ "KernelLookups", NULL },	/* the caller's extra lines */
 	{ "CacheBytes", "kB" },
 };

@@ -2106,6 +2106,67 @@ START_TEST(test_arch)
 }
 END_TEST
 
+/*
+ * The referrers: a dentry and a proc_inode per kernel reference, charged
+ * at the arch's sizes until the kernel forgets them; refused when low
+ * memory is full; nothing at all with no_ref_charge.
+ */
+START_TEST(test_ref_charge)
+{
+	struct pidfs_kernel_params p;
+	struct lowmem_stats z0, z;
+	const size_t ref = 132 + 356;	/* i386's dentry and proc_inode */
+
+	boot();
+	ck_assert_uint_eq(kstats().ref_size, ref);
+	z0 = zstats();
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(pidfs_ref_charge(k), 0);
+	z = zstats();
+	ck_assert_uint_eq(z.kind[LOWMEM_REF].objects, 3);
+	ck_assert_uint_eq(z.kind[LOWMEM_REF].bytes, 3 * ref);
+	ck_assert_uint_eq(z.used, z0.used + 3 * ref);
+	pidfs_ref_uncharge(k, 2);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].objects, 1);
+	pidfs_ref_uncharge(k, 1);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].bytes, 0);
+	ck_assert_uint_eq(zstats().used, z0.used);
+	pidfs_kernel_destroy(k);
+	k = NULL;
+
+	/* A full zone refuses one, as d_alloc() would fail. */
+	params_init(&p);
+	p.lowmem = LOWMEM_MIN_BUDGET;
+	boot_with(&p);
+	while (!pidfs_ref_charge(k))
+		;
+	z = zstats();
+	ck_assert_uint_gt(z.used + ref, z.budget);
+	ck_assert_uint_eq(z.kind[LOWMEM_REF].failures, 1);
+	ck_assert_int_eq(pidfs_ref_charge(k), -ENOMEM);
+	pidfs_ref_uncharge(k, z.kind[LOWMEM_REF].objects);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].objects, 0);
+	pidfs_kernel_destroy(k);
+	k = NULL;
+
+	/* x86_64's sizes; and none at all when not charged. */
+	params_init(&p);
+	p.arch = &pidfs_arch_x86_64;
+	boot_with(&p);
+	ck_assert_uint_eq(kstats().ref_size, 208 + 608);
+	pidfs_kernel_destroy(k);
+	k = NULL;
+	params_init(&p);
+	p.no_ref_charge = true;
+	boot_with(&p);
+	ck_assert_uint_eq(kstats().ref_size, 0);
+	ck_assert_int_eq(pidfs_ref_charge(k), 0);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].objects, 0);
+	pidfs_ref_uncharge(k, 5);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].bytes, 0);
+}
+END_TEST
+
 Suite *task_suite(void)
 {
 	Suite *s = suite_create("task");
@@ -2159,6 +2220,7 @@ Suite *task_suite(void)
 	tcase_add_test(tc, test_destroy_clean);
 	tcase_add_test(tc, test_destroy_busy);
 	tcase_add_test(tc, test_arch);
+	tcase_add_test(tc, test_ref_charge);
 	suite_add_tcase(s, tc);
 	return s;
 }

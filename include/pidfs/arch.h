@@ -21,13 +21,14 @@
 #include <stdint.h>
 
 struct pidfs_arch {
-	const char *name; /* "i386", "x86_64" */
-	size_t pid_size; /* struct pid of the patch */
-	size_t task_size; /* task_struct and its kernel stack */
-	size_t hlist_head_size; /* one pid hash bucket */
-	int pid_max_limit; /* PID_MAX_LIMIT */
-	uint64_t lowmem; /* bytes the kernel's objects may use */
-	uint64_t memory; /* bytes of RAM */
+	const char *name;		/* "i386", "x86_64" */
+	size_t pid_size;		/* struct pid of the patch */
+	size_t task_size;		/* task_struct and its kernel stack */
+	size_t hlist_head_size;		/* one pid hash bucket */
+	size_t dentry_size;		/* struct dentry */
+	size_t proc_inode_size;		/* struct proc_inode, inode included */
+	int pid_max_limit;		/* PID_MAX_LIMIT */
+	uint64_t lowmem;		/* bytes the kernel's objects may use */
 };
 
 extern const struct pidfs_arch pidfs_arch_i386;

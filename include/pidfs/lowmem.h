@@ -40,6 +40,7 @@ enum lowmem_kind {
 	LOWMEM_PID,	/* struct pid */
 	LOWMEM_TASK,	/* task_struct and its kernel stack */
 	LOWMEM_PIDHASH,	/* the pid hash table (pidhash_init()'s bootmem) */
+	LOWMEM_REF,	/* a dentry and proc_inode the kernel holds */
 	LOWMEM_NR_KINDS,
 };
 

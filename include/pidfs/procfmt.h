@@ -110,12 +110,14 @@ struct procfmt_line {
  *
  *	TaskStructs, TaskStructsPinned, PidStructs, PidStructsPinned,
  *	TaskStructSize, PidStructSize, OomEvents, ForkFailures,
- *	PidStructHostSize, PidHashBytes
+ *	PidStructHostSize, PidHashBytes, ProcRefs, ProcRefSize
  *
  * where the sizes are what the modelled machine (@ks->arch, NULL for the
  * default) charges, PidStructHostSize is @pid_host_size, the bytes the
  * daemon really allocates per struct pid, and PidHashBytes what the pid
- * hash table is charged; then the @nr_extra lines of @extra (NULL when
+ * hash table is charged, ProcRefs the kernel references charged
+ * (pidfs_ref_charge()) and ProcRefSize the bytes of each (0 when they
+ * are not charged); then the @nr_extra lines of @extra (NULL when
  * @nr_extra is 0), the caller's own, in the same layout.
  */
 size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,

@@ -107,6 +107,8 @@ struct pidfs_kernel_params {
 	int pid_max;			/* 0 = PID_MAX_DEFAULT */
 	int hash_shift;			/* -1 = pidhash_init()'s sizing */
 	unsigned int nproc;		/* tasks per uid; 0 = no limit */
+	/* Do not charge kernel references (pidfs_ref_charge()). */
+	bool no_ref_charge;
 	uid_t uid;			/* owner of init */
 	gid_t gid;
 };
@@ -139,6 +141,7 @@ struct pidfs_kernel_stats {
 	size_t task_size;		/* bytes charged per task */
 	unsigned int nproc;
 	const struct pidfs_arch *arch;	/* the modelled machine */
+	size_t ref_size;		/* charged per kernel reference, or 0 */
 };
 
 /*
@@ -189,6 +192,20 @@ void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k);
 /* CLOCK_REALTIME seconds at boot, for /stat's btime. */
 uint64_t pidfs_kernel_boot_time(const struct pidfs_kernel *k);
+
+/*
+ * The referrers.  The kernel's /proc pins a dentry and a proc_inode for
+ * every inode it has looked up and not forgotten: the data structures
+ * that, in the patch's words, dwarf a struct pid.  A file system built on
+ * the model charges each reference it hands out (a lookup reply) to low
+ * memory at the modelled machine's sizes, as the kind LOWMEM_REF, and
+ * uncharges it when the kernel forgets it.  pidfs_ref_charge() returns
+ * 0, or -ENOMEM when low memory is full (the kernel's d_alloc() or
+ * new_inode() failing); both are no-ops for a kernel made with
+ * no_ref_charge.  Lock-free; any thread.
+ */
+int pidfs_ref_charge(struct pidfs_kernel *k);
+void pidfs_ref_uncharge(struct pidfs_kernel *k, uint64_t n);
 
 /* Per-uid task limit; 0 disables.  Existing tasks are not touched. */
 void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc);

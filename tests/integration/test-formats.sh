@@ -129,7 +129,7 @@ done
 
 # ---- meminfo ---------------------------------------------------------------
 
-mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures PidStructHostSize PidHashBytes KernelRefs"
+mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures PidStructHostSize PidHashBytes ProcRefs ProcRefSize KernelRefs"
 expect_eq "$(cut -d: -f1 "$MNT/meminfo" | tr '\n' ' ')" "$mkeys " \
 	"meminfo: keys in order"
 # Linux's layout: key and colon padded to 16 columns, value to 24.
@@ -153,6 +153,11 @@ expect_eq "$(meminfo TaskStructSize)" 4096 \
 expect_eq "$(meminfo PidStructSize)" 36 "meminfo: PidStructSize is i386's"
 [ "$(meminfo PidStructHostSize)" -gt 0 ] || fail "PidStructHostSize"
 expect_eq "$(meminfo PidHashBytes)" 128 "meminfo: the hash is charged"
+# Each reference the kernel holds on a task inode: a dentry and a
+# proc_inode of i386 (132 + 356 bytes).
+expect_eq "$(meminfo ProcRefSize)" 488 "meminfo: ProcRefSize is i386's"
+expect_eq "$(meminfo ProcRefs)" "$(meminfo KernelRefs)" \
+	"meminfo: every kernel reference is charged"
 # init, sshd(vim), x)y(z, c, the thread, the zombie
 expect_eq "$(meminfo TaskStructs)" 6 "meminfo: TaskStructs counts every task"
 expect_eq "$(meminfo PidStructs)" 6 \

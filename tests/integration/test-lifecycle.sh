@@ -70,6 +70,13 @@ expect_eq "$(mi PidStructSize)" 64 "x86_64: a struct pid is charged 64"
 expect_eq "$(ph pid_max):$(ph pid_max_limit)" 40000:4194304 \
 	"x86_64: pid_max above 32768"
 expect_eq "$(mi PidHashBytes)" $((4096 * 8)) "x86_64: 4096 buckets of 8"
+expect_eq "$(mi ProcRefSize)" $((208 + 608)) "x86_64: dentry + proc_inode"
+pidfs_umount
+# charge_refs=0: the kernel's references cost the model nothing.
+pidfs_mount charge_refs=0
+cat "$MNT/1/status" >/dev/null
+expect_eq "$(mi ProcRefSize):$(mi ProcRefs)" 0:0 "charge_refs=0"
+[ "$(mi KernelRefs)" -gt 0 ] || fail "charge_refs=0: no kernel reference"
 pidfs_umount
 bad_start "an unknown option" bogus -o bogus=1 "$M"
 bad_start "an unknown flag" -x -x "$M"
