@@ -38,17 +38,20 @@
  *   -t SECONDS   how long to wait for the pins to go (default 30)
  *
  * Expected output with the defaults and the commit message's parameters
- * (lowmem=896M, task_size=10K), abridged; times and the host's numbers
- * vary from run to run.  In the task model fork fails with ENOMEM after
- * 91,748 fds, low memory full at 10 KiB pinned per held fd; in the pid
- * model every holder reaches its limit, 99,200 fds, pinning 72 bytes per
- * held fd, less than the host kernel itself spends on each (its Slab
- * grows by a few KiB per fd); in the nr model nothing is pinned at all.
+ * (lowmem=896M, task_size=10K) on the default i386 machine, with
+ * charge_refs=0, abridged; times and the host's numbers vary from run to
+ * run.  In the task model fork fails with ENOMEM after 91,747 fds, low
+ * memory full at 10 KiB pinned per held fd; in the pid model every
+ * holder reaches its limit, 99,200 fds, pinning 36 bytes per held fd,
+ * less than the host kernel itself spends on each (its Slab grows by a
+ * few KiB per fd); in the nr model nothing is pinned at all.  With
+ * charge_refs=1 every model also pays 976 bytes per held fd: the two
+ * inodes it looked up (/P and /P/stat), a dentry and a proc_inode each.
  *
  *   exhaust: task model, 100 holders x 1000 fds, daemon 12558
- *     fds held                        91748 (0 of 100 holders full)
+ *     fds held                        91747 (0 of 100 holders full)
  *     fork failures                     100 (Cannot allocate memory)
- *     pinned tasks                    91748
+ *     pinned tasks                    91747
  *     low memory used                 896.0 MiB of 896 MiB (0.0 MiB ...)
  *     OOM events                        100
  *     daemon RSS                      900.9 MiB (2.1 MiB at start)
@@ -61,9 +64,11 @@
  *     fds held                        99200 (100 of 100 holders full)
  *     fork failures                       0
  *     pinned pids                     99200
- *     low memory used                   6.8 MiB of 896 MiB (0.0 MiB ...)
- *     model bytes pinned per held fd     72
- *     host kernel bytes per held fd    3741
+ *     low memory used                   3.4 MiB of 896 MiB (0.0 MiB ...)
+ *     RSS growth / low memory         2.648
+ *     RSS growth / host bytes         1.489 (struct pid: 64 B here, ...)
+ *     model bytes pinned per held fd     36
+ *     host kernel bytes per held fd    3848
  *
  * Exit status: 0 when the run completed and the pins went back to 0,
  * 1 otherwise, 2 for usage errors.
