@@ -6,6 +6,8 @@
  * the 896 MiB of "low memory" the kernel maps permanently.  task_structs,
  * kernel stacks and struct pids are all carved from it by slab caches.
  * Exhaust it and the OOM killer runs, whatever the rest of the machine has.
+ * (On the x86_64 machine of pidfs/arch.h there is no such split: the zone
+ * is all of memory.)
  *
  * struct lowmem is that zone: a byte budget that every allocation of the
  * model is charged against.  struct kmem_cache carves fixed-size objects
