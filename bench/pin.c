@@ -33,7 +33,7 @@
  * line per model (this machine, 10000 fds), e.g.
  *
  *   model  charged B/fd  daemon RSS B/fd  host Slab B/fd  host slab ...
- *   pid            72.0             81.8            2592            ...
+ *   pid            36.0             81.8            2592            ...
  *   task        10240.0          10260.5            2682            ...
  *   nr              0.0              4.1            2704            ...
  *   procfs            -                -            6276            ...
@@ -409,9 +409,10 @@ static void run_model(int model, bool verbose, struct result *res)
 		snprintf(log, sizeof(log), "%s/%s.log", bench_tmpdir(),
 			 model_name[model]);
 		mkdir(mnt, 0755);
-		opts = model == M_PID  ? "pin=pid" :
-		       model == M_TASK ? "pin=task" :
-					 "pin=nr";
+		/* the model's own pin, without the kernel's references */
+		opts = model == M_PID  ? "pin=pid,charge_refs=0" :
+		       model == M_TASK ? "pin=task,charge_refs=0" :
+					 "pin=nr,charge_refs=0";
 		daemon = bench_spawn((const char *[]){ opt.pidfs, "-f", "-o",
 						       opts, mnt, NULL },
 				     log);

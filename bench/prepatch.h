@@ -13,6 +13,9 @@
  * attach and detach: when the hashed task left, __detach_pid() put the
  * next task of the list in its place with hlist_replace_rcu(), and a
  * number was free again only when find_pid() found it under no type.
+ * The patch's parent already had "pids: kill PIDTYPE_TGID": PIDTYPE_MAX
+ * was 3 (PID, PGID, SID) there, as in pidfs, so the old design had three
+ * tables and the new one a third of their memory.
  *
  * Names follow the old kernel with an old_ prefix, so they do not clash
  * with pidfs's; the state lives in a struct old_pidhash instead of

@@ -174,7 +174,7 @@ END {
 		      "^prepatch.find_get n=32768 hash=[a-z]+ r=1 w=0"), \
 		">=", "1.0")
 	line("hash memory, new / pre-patch, 4096 buckets", \
-		least("pidhash.memory", "^pid shift=12"), "<=", "0.25")
+		least("pidhash.memory", "^pid shift=12"), "<=", "0.3334")
 	v = least("pidhash.alloc_free", "^pid occupancy=50%", 1)
 	line("alloc_pid+free_pid at 50% occupancy, M pairs/s", \
 		v == "" ? "" : v / 1e6, ">=", "5.0")
@@ -182,7 +182,7 @@ END {
 		least("pidhash.idr.lookup", "^idr_find n=32768 hash=load"), \
 		"<=", "1.5")
 	line("pid model: bytes charged per pinned dead task", \
-		least("pin.charged", "^pid ", 1), "<=", "72")
+		least("pin.charged", "^pid ", 1), "<=", "36")
 	line("pid model: daemon RSS bytes per pinned dead task", \
 		least("pin.rss", "^pid ", 1), "<=", "96")
 	printf "  %d target%s missed\n", missed, missed == 1 ? "" : "s"

@@ -39,12 +39,15 @@
  *   -t SECONDS   how long to wait for the pins to go (default 30)
  *
  * Expected output with the defaults and the commit message's parameters
- * (lowmem=896M, task_size=10K), abridged; times and the host's numbers
- * vary from run to run.  In the task model fork fails with ENOMEM after
- * 91,748 fds, low memory full at 10 KiB pinned per held fd; in the pid
- * model every holder reaches its limit, 99,200 fds, pinning 72 bytes per
- * held fd, less than the host kernel itself spends on each (its Slab
- * grows by a few KiB per fd); in the nr model nothing is pinned at all.
+ * (lowmem=896M, task_size=10K) on the default i386 machine, with
+ * charge_refs=0, abridged; times and the host's numbers vary from run to
+ * run.  In the task model fork fails with ENOMEM after 91,747 fds, low
+ * memory full at 10 KiB pinned per held fd; in the pid model every
+ * holder reaches its limit, 99,200 fds, pinning 36 bytes per held fd,
+ * less than the host kernel itself spends on each (its Slab grows by a
+ * few KiB per fd); in the nr model nothing is pinned at all.  With
+ * charge_refs=1 every model also pays 976 bytes per held fd: the two
+ * inodes it looked up (/P and /P/stat), a dentry and a proc_inode each.
  *
  *   exhaust: task model, 100 holders x 1000 fds, daemon 30668
  *     fds held                        91748 (0 of 100 holders full)
@@ -70,11 +73,11 @@
  *     fork failures                       0
  *     pinned tasks                        0
  *     pinned pids                     99200
- *     low memory used                   6.8 MiB of 896 MiB (0.0 MiB at start)
- *     OOM events                          0
- *     ...
- *     model bytes pinned per held fd     72
- *     host kernel bytes per held fd    3899
+ *     low memory used                   3.4 MiB of 896 MiB (0.0 MiB ...)
+ *     RSS growth / low memory         2.648
+ *     RSS growth / host bytes         1.489 (struct pid: 64 B here, ...)
+ *     model bytes pinned per held fd     36
+ *     host kernel bytes per held fd    3848
  *
  * Exit status: 0 when the run completed and the pins went back to 0,
  * 1 otherwise, 2 for usage errors.
@@ -124,9 +127,25 @@ struct sample {
 	long pids, pids_pinned;
 	long oom_events, fork_failures;
 	long kernel_refs;
+	long pid_size, pid_host_size;	/* charged, and the daemon's */
 	long rss_kb;		/* daemon's VmRSS, -1 when unknown */
 	long slab_kb;		/* host kernel's Slab */
 };
+
+/*
+ * What the RSS comparison compares.  Low memory is charged at the
+ * modelled machine's sizes; the daemon's resident memory holds the host's
+ * objects.  A task_struct is allocated at its charge, so the two agree;
+ * a struct pid is PidStructHostSize bytes in the daemon (64 on x86-64)
+ * and PidStructSize charged (36 on i386): the host's bytes for the
+ * growth in struct pids are the charge plus that difference per pid.
+ */
+static double host_bytes(const struct sample *a, const struct sample *p,
+			 double low)
+{
+	return low + (double)(p->pids - a->pids) *
+			     (double)(p->pid_host_size - p->pid_size);
+}
 
 struct opts {
 	const char *mnt;
@@ -262,8 +281,23 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 		reply[strcspn(reply, "\n")] = '\0';
 		snprintf(path, sizeof(path), "%s/%s/stat", o->mnt, reply);
 		fd = open(path, O_RDONLY);
+		/*
+		 * With the kernel's references charged (charge_refs), the
+		 * lookup's dentry and proc_inode may find low memory full as
+		 * the fork may: the same exhaustion, after the same retries.
+		 */
+		for (int tries = 0; fd < 0 && errno == ENOMEM && tries < 10;
+		     tries++) {
+			usleep(50000);
+			fd = open(path, O_RDONLY);
+		}
 		if (fd < 0) {
-			holder_fail(h, H_ERROR, errno, "open stat");
+			int e = errno;
+
+			snprintf(cmd, sizeof(cmd), "kill %s\n", reply);
+			ctl(ctlfd, cmd, NULL, 0);
+			holder_fail(h, e == ENOMEM ? H_FORK_FAILED : H_ERROR, e,
+				    "open stat");
 			goto wait_done;
 		}
 		snprintf(cmd, sizeof(cmd), "kill %s\n", reply);
@@ -312,11 +346,10 @@ static int read_keys(const char *path, const char *const *keys, long *vals)
 }
 
 static const char *const meminfo_keys[] = {
-	"LowTotal",    "LowFree",
-	"TaskStructs", "TaskStructsPinned",
-	"PidStructs",  "PidStructsPinned",
-	"OomEvents",   "ForkFailures",
-	"KernelRefs",  NULL,
+	"LowTotal",	 "LowFree",	    "TaskStructs",
+	"TaskStructsPinned", "PidStructs",    "PidStructsPinned",
+	"OomEvents",	 "ForkFailures",    "KernelRefs",
+	"PidStructSize",	 "PidStructHostSize", NULL,
 };
 
 #define NR_MEMINFO_KEYS (sizeof(meminfo_keys) / sizeof(meminfo_keys[0]) - 1)
@@ -342,6 +375,8 @@ static int read_meminfo(const char *mnt, struct sample *s)
 	s->oom_events = v[6];
 	s->fork_failures = v[7];
 	s->kernel_refs = v[8];
+	s->pid_size = v[9];
+	s->pid_host_size = v[10];
 	return 0;
 }
 
@@ -588,6 +623,11 @@ static void print_summary(const struct opts *o, const struct result *r)
 		if (low > 0)
 			printf("  RSS growth / low memory    %10.3f\n",
 			       rss / low);
+		if (low > 0 && p->pid_host_size != p->pid_size)
+			printf("  RSS growth / host bytes    %10.3f "
+			       "(struct pid: %ld B here, %ld B charged)\n",
+			       rss / host_bytes(a, p, low), p->pid_host_size,
+			       p->pid_size);
 	}
 	if (fds > 0) {
 		printf("  model bytes pinned per held fd %6.0f\n", low / fds);
@@ -631,6 +671,10 @@ static int write_summary(const struct opts *o, const struct result *r)
 		a->rss_kb, p->rss_kb, e->rss_kb);
 	fprintf(f, "rss_growth_bytes=%ld\n", rss);
 	fprintf(f, "rss_over_lowmem=%.3f\n", low > 0 ? (double)rss / low : 0);
+	fprintf(f, "rss_over_host_bytes=%.3f\n",
+		low > 0 ? (double)rss / host_bytes(a, p, (double)low) : 0);
+	fprintf(f, "pid_struct_size=%ld\npid_struct_host_size=%ld\n",
+		p->pid_size, p->pid_host_size);
 	fprintf(f, "slab_start_kb=%ld\nslab_peak_kb=%ld\n", a->slab_kb,
 		p->slab_kb);
 	fprintf(f, "model_bytes_per_fd=%.1f\n",

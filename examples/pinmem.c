@@ -28,26 +28,27 @@
  *   examples/pinmem -n 1000    a quick one
  *
  * Expected output, abridged: the "pid" run pins all 100000 dead tasks in
- * 6.9 MiB, 72 bytes per reference.  The "task" run exhausts the 896 MiB
- * first: fork fails with ENOMEM, the model's OOM, after 91748 tasks, each
+ * 3.5 MiB, 36 bytes per reference (i386's struct pid).  The "task" run
+ * exhausts the 896 MiB first: fork fails with ENOMEM, the model's OOM,
+ * after 91746 tasks (the pid hash's 16 KiB took two), each
  * pinning 10240 bytes.  Both give every byte back once the references go.
  *
  *   run "pid": fork 100000 tasks, take a struct pid reference to each, ...
  *     with every reference held:
  *       dead tasks pinned              100000
- *       low memory used               6.9 MiB of 896 MiB
+ *       low memory used               3.5 MiB of 896 MiB
  *       PidStructsPinned               100000
- *       bytes per reference                72
+ *       bytes per reference                36
  *   run "task": fork 100000 tasks, take a task_struct reference to each, ...
- *     fork failed after 91748 tasks: Cannot allocate memory
+ *     fork failed after 91746 tasks: Cannot allocate memory
  *     low memory is exhausted: the kernel's OOM killer would run now
  *     with every reference held:
- *       dead tasks pinned               91748
+ *       dead tasks pinned               91746
  *       low memory used             896.0 MiB of 896 MiB
- *       TaskStructsPinned               91748
+ *       TaskStructsPinned               91746
  *       bytes per reference             10240
- *   bytes pinned per reference: task 10240, pid 72
- *   a task_struct reference pins 142.2 times what a struct pid reference pins
+ *   bytes pinned per reference: task 10240, pid 36
+ *   a task_struct reference pins 284.4 times what a struct pid reference pins
  */
 #include <errno.h>
 #include <stdio.h>

@@ -28,6 +28,10 @@
 # then prints one comparison table.  Everything is unmounted at the end,
 # on failure and on Ctrl-C.
 #
+# CHARGE_REFS=1 charges the kernel's references too (-o charge_refs=1: a
+# dentry and a proc_inode per looked-up inode); the default, 0, shows
+# the model's own objects alone.
+#
 # In DIR: exhaust-MODEL.csv (samples: fds held, low memory used, ...),
 # exhaust-MODEL.sum and wraparound-MODEL.sum (key=value), *.txt (each
 # program's output), daemon-MODEL.log, table.md (the table, as Markdown)
@@ -103,6 +107,7 @@ else
 fi
 task_size=10K
 opts="lowmem=$lowmem,task_size=$task_size,pid_max=$pid_max"
+opts="$opts,charge_refs=${CHARGE_REFS:-0}"
 
 # ---- mounts, and their cleanup whatever happens ------------------------
 

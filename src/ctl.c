@@ -627,21 +627,20 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 						name, pid);
 			return;
 		}
-		if (cmd->op == PIDFS_CTL_SETSID) {
+		if (cmd->op != PIDFS_CTL_SETPGID &&
+		    cmd->op != PIDFS_CTL_SETSID)
+			break;
+		/* the task layer has two reasons each; tell which */
+		t = pidfs_get_task(ctl->k, pid);
+		if (t && !pidfs_task_info(t, &ctl->info) &&
+		    ctl->info.session_leader)
+			ctl_reply_error(reply, "%s: %d is a session leader",
+					name, ctl->info.tgid);
+		else if (cmd->op == PIDFS_CTL_SETSID)
 			ctl_reply_error(
 				reply,
 				"%s: %d is already a process group leader",
 				name, pid);
-			return;
-		}
-		if (cmd->op != PIDFS_CTL_SETPGID)
-			break;
-		/* the task layer has two reasons; tell which */
-		t = pidfs_get_task(ctl->k, pid);
-		if (t && !pidfs_task_info(t, &ctl->info) &&
-		    ctl->info.session == pid)
-			ctl_reply_error(reply, "%s: %d is a session leader",
-					name, pid);
 		else
 			ctl_reply_error(
 				reply,
@@ -649,6 +648,13 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 				name, cmd->pgid ? cmd->pgid : pid, pid);
 		if (t)
 			put_task_struct(t);
+		return;
+	case -EINVAL:
+		if (cmd->op != PIDFS_CTL_SETPGID)
+			break;
+		ctl_reply_error(reply,
+				"%s: %d is a thread, not a group leader",
+				name, pid);
 		return;
 	case -ECHILD:
 		if (cmd->op != PIDFS_CTL_REAP)

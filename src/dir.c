@@ -51,6 +51,7 @@ void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 	if (is_task_node(ino)) {
 		fs->pin->put(node_pin(ino), n);
 		__atomic_fetch_sub(&fs->kernel_refs, n, __ATOMIC_RELAXED);
+		pidfs_ref_uncharge(fs->k, n);
 	} else if (is_ctl_node(ino)) {
 		ctl_forget(fs, ino, n);
 	}
@@ -76,6 +77,12 @@ static void reply_task_entry(fuse_req_t req, struct pidfs_fs *fs,
 	fuse_ino_t ino = task_node(pin, e);
 	struct stat st;
 
+	/* A dentry and a proc_inode, as the modelled kernel allocates */
+	if (pidfs_ref_charge(fs->k)) {
+		fs->pin->put(pin, 1);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	__atomic_fetch_add(&fs->kernel_refs, 1, __ATOMIC_RELAXED);
 	if (task_attr(fs, ino, &st)) {
 		node_forget(fs, ino, 1);

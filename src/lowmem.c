@@ -89,9 +89,9 @@ struct kmem_cache {
 	struct lowmem *zone;		/* immutable */
 	const char *name;		/* immutable */
 	enum lowmem_kind kind;		/* immutable */
-	size_t size;			/* immutable: bytes charged */
-	size_t objsize;			/* immutable: bytes handed out */
-	size_t stride;			/* immutable: objsize aligned */
+	size_t size;			/* immutable: bytes of each object */
+	size_t charge;			/* immutable: bytes charged for one */
+	size_t stride;			/* immutable: size rounded to OBJ_ALIGN */
 	size_t first;			/* immutable: offset of object 0 */
 	unsigned int per_slab;		/* immutable */
 	unsigned int limit, batch;	/* immutable: array sizes */
@@ -225,7 +225,7 @@ static bool injected_failure(struct lowmem *lm)
 }
 
 /* Charge @size bytes to the zone; on failure, count it against @kind. */
-static bool charge(struct lowmem *lm, enum lowmem_kind kind, size_t size)
+static bool charge(struct lowmem *lm, enum lowmem_kind kind, uint64_t size)
 {
 	uint64_t used = __atomic_load_n(&lm->used, __ATOMIC_RELAXED);
 
@@ -245,32 +245,32 @@ fail:
 	return false;
 }
 
-static void uncharge(struct lowmem *lm, size_t size)
+static void uncharge(struct lowmem *lm, uint64_t size)
 {
 	stat_add(&lm->used, -(int64_t)size);
 }
 
-/* For pages: the charge and the per-kind counts of the zone itself. */
-static bool charge_page(struct lowmem *lm, enum lowmem_kind kind)
+/* For pages and raw charges: the per-kind counts of the zone itself. */
+bool lowmem_charge(struct lowmem *lm, enum lowmem_kind kind, uint64_t bytes)
 {
 	struct lowmem_kind_stats *ks;
 
-	if (!charge(lm, kind, LOWMEM_PAGE))
+	if (!charge(lm, kind, bytes))
 		return false;
 	ks = kind_stats(lm, kind);
 	stat_add(&ks->objects, 1);
-	stat_add(&ks->bytes, LOWMEM_PAGE);
+	stat_add(&ks->bytes, (int64_t)bytes);
 	stat_add(&ks->allocs, 1);
 	return true;
 }
 
-static void uncharge_page(struct lowmem *lm, enum lowmem_kind kind)
+void lowmem_uncharge(struct lowmem *lm, enum lowmem_kind kind, uint64_t bytes)
 {
 	struct lowmem_kind_stats *ks = kind_stats(lm, kind);
 
-	uncharge(lm, LOWMEM_PAGE);
+	uncharge(lm, bytes);
 	stat_add(&ks->objects, -1);
-	stat_add(&ks->bytes, -(int64_t)LOWMEM_PAGE);
+	stat_add(&ks->bytes, -(int64_t)bytes);
 }
 
 static inline struct array_cache *cpu_array(const struct kmem_cache *c,
@@ -326,16 +326,16 @@ struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 
 struct kmem_cache *kmem_cache_create_charged(struct lowmem *lm,
 					     const char *name,
-					     enum lowmem_kind kind,
-					     size_t objsize, size_t size)
+					     enum lowmem_kind kind, size_t size,
+					     size_t charge)
 {
 	struct kmem_cache *c;
 	size_t stride, hdr;
 	unsigned int n;
 
-	if (!size || !objsize || kind >= LOWMEM_NR_KINDS)
+	if (!size || kind >= LOWMEM_NR_KINDS)
 		return NULL;
-	stride = (objsize + OBJ_ALIGN - 1) & ~(size_t)(OBJ_ALIGN - 1);
+	stride = (size + OBJ_ALIGN - 1) & ~(size_t)(OBJ_ALIGN - 1);
 	/* The largest count whose header and bitmap still fit beside it. */
 	n = (unsigned int)(SLAB_SIZE / stride);
 	for (;;) {
@@ -361,7 +361,7 @@ struct kmem_cache *kmem_cache_create_charged(struct lowmem *lm,
 	c->name = name;
 	c->kind = kind;
 	c->size = size;
-	c->objsize = objsize;
+	c->charge = charge ? charge : size;
 	c->stride = stride;
 	c->first = hdr;
 	c->per_slab = n;
@@ -384,7 +384,7 @@ static void cache_stats(struct kmem_cache *c, struct lowmem_kind_stats *ks)
 
 		ks->allocs += allocs;
 		ks->objects += allocs - frees;
-		ks->bytes += (allocs - frees) * c->size;
+		ks->bytes += (allocs - frees) * c->charge;
 	}
 }
 
@@ -555,7 +555,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 	struct array_cache *ac;
 	void *obj = NULL;
 
-	if (!charge(c->zone, c->kind, c->size))
+	if (!charge(c->zone, c->kind, c->charge))
 		return NULL;
 
 	ac = this_cpu_array(c);
@@ -566,7 +566,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 	}
 	pthread_mutex_unlock(&ac->lock);
 	if (!obj) {
-		uncharge(c->zone, c->size);
+		uncharge(c->zone, c->charge);
 		stat_add(&c->zone->oom_events, 1);
 		stat_add(&kind_stats(c->zone, c->kind)->failures, 1);
 		return NULL;
@@ -574,7 +574,7 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 
 	/* Touch it: the charge must be resident, as kernel memory is. */
 	unpoison(obj, c->stride);
-	memset(obj, 0, c->objsize);
+	memset(obj, 0, c->size);
 	return obj;
 }
 
@@ -592,7 +592,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	ac->entry[ac->avail++] = obj;
 	__atomic_store_n(&ac->frees, ac->frees + 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&ac->lock);
-	uncharge(c->zone, c->size);
+	uncharge(c->zone, c->charge);
 }
 
 void kmem_cache_shrink(struct kmem_cache *c)
@@ -621,7 +621,7 @@ struct lowmem *kmem_cache_zone(const struct kmem_cache *c)
 
 size_t kmem_cache_size(const struct kmem_cache *c)
 {
-	return c->size;
+	return c->charge;
 }
 
 static void slab_for_each(struct kmem_cache *c, struct slab *s,
@@ -676,11 +676,11 @@ void *lowmem_get_page(struct lowmem *lm, enum lowmem_kind kind)
 {
 	void *page;
 
-	if (!charge_page(lm, kind))
+	if (!lowmem_charge(lm, kind, LOWMEM_PAGE))
 		return NULL;
 	page = aligned_alloc(LOWMEM_PAGE, LOWMEM_PAGE);
 	if (!page) {
-		uncharge_page(lm, kind);
+		lowmem_uncharge(lm, kind, LOWMEM_PAGE);
 		stat_add(&lm->oom_events, 1);
 		return NULL;
 	}
@@ -693,7 +693,7 @@ void lowmem_free_page(struct lowmem *lm, enum lowmem_kind kind, void *page)
 	if (!page)
 		return;
 	free(page);
-	uncharge_page(lm, kind);
+	lowmem_uncharge(lm, kind, LOWMEM_PAGE);
 }
 
 void lowmem_pin(struct lowmem *lm, enum lowmem_kind kind)

@@ -125,6 +125,10 @@ static int check_options(const struct options *o, struct pidfs_config *c)
 			return -1;
 		}
 	}
+	if (pidfs_config_check(c, why, sizeof(why))) {
+		fprintf(stderr, "pidfs: %s\n", why);
+		return -1;
+	}
 	return 0;
 }
 

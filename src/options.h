@@ -23,7 +23,8 @@
 /* clang-format off */
 #define PIDFS_OPTIONS(X)						\
 	X(pin, VALUE, "pid|task|nr", "what an inode pins (default: pid)")	\
-	X(lowmem, VALUE, "SIZE", "low-memory budget (default: 896M)")	\
+	X(lowmem, VALUE, "SIZE", "low-memory budget (default: the arch's,\n" \
+	  "896M on i386, 1G on x86_64)")				\
 	X(task_size, VALUE, "SIZE", "bytes charged per task (default: 10K)") \
 	X(pid_max, VALUE, "N", "highest pid + 1 (default: 32768)")	\
 	X(nproc, VALUE, "N", "tasks per uid (default: no limit)")	\
@@ -33,7 +34,10 @@
 	X(timeout, VALUE, "SECONDS", "how long the kernel may cache\n"	\
 	  "entries and attributes (default: 86400)")			\
 	X(exact, FLAG, "", "each read(2) one rendering, as procfs:\n"	\
-	  "open files of their own, no page cache")
+	  "open files of their own, no page cache")			\
+	X(arch, VALUE, "i386|x86_64", "the modelled machine (default: i386)") \
+	X(charge_refs, VALUE, "0|1", "charge a dentry and a proc_inode per\n" \
+	  "kernel reference (default: 1)")
 /* clang-format on */
 
 /* clang-format off */

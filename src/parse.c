@@ -170,6 +170,18 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 			return bad(why, why_size, key, value,
 				   "must be from 1 to 1000");
 		c->max_threads = (unsigned int)v;
+	} else if (!strcmp(key, "arch")) {
+		const struct pidfs_arch *arch =
+			value ? pidfs_arch_by_name(value) : NULL;
+
+		if (!arch)
+			return bad(why, why_size, key, value,
+				   "must be i386 or x86_64");
+		c->kp.arch = arch;
+	} else if (!strcmp(key, "charge_refs")) {
+		if (!pidfs_parse_uint(value, 1, &v))
+			return bad(why, why_size, key, value, "must be 0 or 1");
+		c->kp.no_ref_charge = !v;
 	} else if (!strcmp(key, "timeout")) {
 		if (!pidfs_parse_uint(value, PIDFS_TIMEOUT_LIMIT, &v))
 			return bad(why, why_size, key, value,
@@ -182,6 +194,21 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 		c->exact = true;
 	} else {
 		return -ENOENT;
+	}
+	return 0;
+}
+
+int pidfs_config_check(const struct pidfs_config *c, char *why,
+		       size_t why_size)
+{
+	const struct pidfs_arch *arch = pidfs_arch_or_default(c->kp.arch);
+
+	if (c->kp.pid_max > arch->pid_max_limit) {
+		snprintf(why, why_size,
+			 "pid_max=%d is above %s's limit of %d (arch=x86_64 "
+			 "allows 4194304)",
+			 c->kp.pid_max, arch->name, arch->pid_max_limit);
+		return -EINVAL;
 	}
 	return 0;
 }

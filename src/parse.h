@@ -49,6 +49,13 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 		     const char *value, char *why, size_t why_size);
 
 /*
+ * What no one option can check alone: pid_max within the modelled
+ * machine's limit.  Returns 0, or -EINVAL with a reason in @why.
+ */
+int pidfs_config_check(const struct pidfs_config *c, char *why,
+		       size_t why_size);
+
+/*
  * Apply a comma-separated list of key=value options (the text after -o).
  * Options that are not pidfs's are skipped.  Returns 0 or -EINVAL as
  * pidfs_config_set() does, at the first bad one.

@@ -60,6 +60,8 @@ struct pid_namespace {
 	/* First: pid.h's inline lookups find it at the namespace's address. */
 	struct pidhash hash;		/* chains: see pidmap_lock */
 	struct lowmem *lowmem;		/* immutable */
+	const struct pidfs_arch *arch;	/* immutable */
+	size_t hash_charged;		/* immutable: bytes charged */
 	struct kmem_cache *pid_cachep;	/* immutable */
 	int pid_max;			/* ATOMIC */
 	int last_pid;			/* ATOMIC; racy by design, as the kernel's */
@@ -78,8 +80,8 @@ struct pid_namespace {
 
 struct pid_namespace *init_pid_ns;
 
-_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 72,
-	       "the kernel's struct pid is 72 bytes on 64-bit machines");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 64,
+	       "the patch's struct pid is 64 bytes on x86-64");
 _Static_assert(offsetof(struct pid_namespace, hash) == 0,
 	       "pid_ns_hash() casts the namespace to its hash");
 
@@ -239,6 +241,10 @@ static int alloc_pidmap(struct pid_namespace *ns)
 	return -1;
 }
 
+/*
+ * The first number in use after @last, or -1.  A 2.6.18 addition (for
+ * find_ge_pid(), 2.6.19, and proc's readdir), not the patch's.
+ */
 static int next_pidmap(struct pid_namespace *ns, int last)
 {
 	int offset;
@@ -459,8 +465,10 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 	unsigned long mb;
 	int shift;
 
+	const struct pidfs_arch *arch = pidfs_arch_or_default(params->arch);
+
 	if (!params->lowmem || params->pid_max < 0 ||
-	    params->pid_max > PID_MAX_LIMIT || params->hash_shift < -1 ||
+	    params->pid_max > arch->pid_max_limit || params->hash_shift < -1 ||
 	    params->hash_shift > PIDHASH_SHIFT_LIMIT) {
 		errno = EINVAL;
 		return NULL;
@@ -469,6 +477,7 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 	if (!ns)
 		return NULL;
 	ns->lowmem = params->lowmem;
+	ns->arch = arch;
 	ns->pid_max = params->pid_max ? params->pid_max : PID_MAX_DEFAULT;
 	mb = params->memory_mb ? params->memory_mb :
 				 (unsigned long)(lowmem_budget(ns->lowmem) >> 20);
@@ -481,10 +490,19 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 	ns->hash.table = calloc((size_t)1 << shift, sizeof(*ns->hash.table));
 	if (!ns->hash.table)
 		goto out_free;
-	ns->pid_cachep = kmem_cache_create(ns->lowmem, "pid", LOWMEM_PID,
-					   sizeof(struct pid));
-	if (!ns->pid_cachep)
+	/*
+	 * pidhash_init()'s alloc_bootmem(): low memory on i386, charged as
+	 * the modelled machine's buckets, for as long as the namespace.
+	 */
+	ns->hash_charged = ((size_t)1 << shift) * arch->hlist_head_size;
+	if (!lowmem_charge(ns->lowmem, LOWMEM_PIDHASH, ns->hash_charged))
 		goto out_free_hash;
+	/* The host's struct pid, charged at the modelled machine's size. */
+	ns->pid_cachep =
+		kmem_cache_create_charged(ns->lowmem, "pid", LOWMEM_PID,
+					  sizeof(struct pid), arch->pid_size);
+	if (!ns->pid_cachep)
+		goto out_uncharge_hash;
 	/* Reserve PID 0.  We never call free_pidmap(0). */
 	if (!pidmap_fill(ns, &ns->pidmap[0]))
 		goto out_free_cache;
@@ -497,6 +515,8 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 
 out_free_cache:
 	kmem_cache_destroy(ns->pid_cachep);
+out_uncharge_hash:
+	lowmem_uncharge(ns->lowmem, LOWMEM_PIDHASH, ns->hash_charged);
 out_free_hash:
 	free(ns->hash.table);
 out_free:
@@ -515,6 +535,7 @@ void pid_ns_destroy(struct pid_namespace *ns)
 	for (int i = 0; i < PIDMAP_ENTRIES; i++)
 		lowmem_free_page(ns->lowmem, LOWMEM_PIDMAP, ns->pidmap[i].page);
 	kmem_cache_destroy(ns->pid_cachep);
+	lowmem_uncharge(ns->lowmem, LOWMEM_PIDHASH, ns->hash_charged);
 	free(ns->hash.table);
 	pthread_mutex_destroy(&ns->pidmap_lock);
 	if (init_pid_ns == ns)
@@ -529,7 +550,7 @@ struct kmem_cache *pid_ns_pid_cache(const struct pid_namespace *ns)
 
 int pid_ns_set_pid_max(struct pid_namespace *ns, int pid_max)
 {
-	if (pid_max < 1 || pid_max > PID_MAX_LIMIT)
+	if (pid_max < 1 || pid_max > ns->arch->pid_max_limit)
 		return -EINVAL;
 	__atomic_store_n(&ns->pid_max, pid_max, __ATOMIC_RELAXED);
 	return 0;
@@ -562,6 +583,9 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 	st->hash_shift = ns->hash.shift;
 	st->hash_buckets = buckets;
 	st->hash_bytes = (size_t)buckets * sizeof(*ns->hash.table);
+	st->hash_charged = ns->hash_charged;
+	st->pid_max_limit = ns->arch->pid_max_limit;
+	st->pid_struct_size = ns->arch->pid_size;
 	st->wraps = __atomic_load_n(&ns->wraps, __ATOMIC_RELAXED);
 
 	pthread_mutex_lock(&ns->pidmap_lock);

@@ -399,9 +399,10 @@ size_t procfmt_kv(char *buf, size_t size, const char *key, uint64_t value,
 
 size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 		       const struct pidfs_kernel_stats *ks,
-		       size_t pid_struct_size, const struct procfmt_line *extra,
+		       size_t pid_host_size, const struct procfmt_line *extra,
 		       size_t nr_extra)
 {
+	const struct pidfs_arch *arch = pidfs_arch_or_default(ks->arch);
 	const struct lowmem_kind_stats *task = &lm->kind[LOWMEM_TASK];
 	const struct lowmem_kind_stats *pid = &lm->kind[LOWMEM_PID];
 	uint64_t total = lm->budget >> 10;
@@ -436,9 +437,13 @@ size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 	put_kv(&pb, "PidStructs", pid->objects, NULL);
 	put_kv(&pb, "PidStructsPinned", pid->pinned, NULL);
 	put_kv(&pb, "TaskStructSize", ks->task_size, NULL);
-	put_kv(&pb, "PidStructSize", pid_struct_size, NULL);
+	put_kv(&pb, "PidStructSize", arch->pid_size, NULL);
 	put_kv(&pb, "OomEvents", lm->oom_events, NULL);
 	put_kv(&pb, "ForkFailures", ks->fork_failures, NULL);
+	put_kv(&pb, "PidStructHostSize", pid_host_size, NULL);
+	put_kv(&pb, "PidHashBytes", lm->kind[LOWMEM_PIDHASH].bytes, NULL);
+	put_kv(&pb, "ProcRefs", lm->kind[LOWMEM_REF].objects, NULL);
+	put_kv(&pb, "ProcRefSize", ks->ref_size, NULL);
 
 	for (size_t i = 0; i < nr_extra; i++)
 		put_kv(&pb, extra[i].key, extra[i].value, extra[i].unit);
@@ -460,6 +465,9 @@ size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st)
 		  st->nr_free);
 	pb_printf(&pb, "serials: %" PRIu64 "\nwraps: %" PRIu64 "\n",
 		  st->serials, st->wraps);
+	pb_printf(&pb, "hash_charged: %zu\npid_max_limit: %d\n",
+		  st->hash_charged, st->pid_max_limit);
+	pb_printf(&pb, "pid_struct_size: %zu\n", st->pid_struct_size);
 	return pb.len;
 }
 

@@ -43,7 +43,9 @@ struct pidfs_kernel {
 	struct lowmem *lowmem;			/* immutable */
 	struct pid_namespace *ns;		/* immutable */
 	struct kmem_cache *task_cachep;		/* immutable */
+	const struct pidfs_arch *arch;		/* immutable */
 	size_t task_size;			/* immutable */
+	size_t ref_size;			/* immutable: 0 = not charged */
 	uint64_t boot_mono_ns;			/* immutable */
 	uint64_t boot_real;			/* immutable */
 	pidfs_event_fn hook;			/* set before use */
@@ -84,7 +86,7 @@ static inline struct pid *task_pid(struct task_struct *t)
 
 struct pid *task_pid_type(struct task_struct *t, enum pid_type type)
 {
-	if (type != PIDTYPE_PID && type != PIDTYPE_TGID)
+	if (type != PIDTYPE_PID)
 		t = t->group_leader;
 	return t->pids[type].pid;
 }
@@ -272,8 +274,12 @@ static void delayed_put_task_struct(struct rcu_head *rhp)
 
 /*
  * The kernel's release_task(): detach every pid link, unlink, and drop
- * the task list's reference after a grace period.  Call with tasklist_lock
- * write-held, on a zombie or a thread that has exited.
+ * the task list's reference after a grace period.  The unlinking is
+ * 2.6.17's __unhash_process(), in its order: PID first, then a leader's
+ * PGID and SID, then the thread group and the parent's children list, so
+ * that RCU readers see the same intermediate states as the kernel's (a
+ * task no longer found by its number while its group still finds it).
+ * Call with tasklist_lock write-held, on a zombie or an exited thread.
  */
 static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 			 struct task_struct *p)
@@ -281,15 +287,15 @@ static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 	struct task_image *img;
 
 	ev_add(k, b, PIDFS_EV_RELEASE, p);
+	detach_pid(p, PIDTYPE_PID);
 	if (thread_group_leader(p)) {
 		detach_pid(p, PIDTYPE_PGID);
 		detach_pid(p, PIDTYPE_SID);
-		cds_list_del(&p->sibling);
 	}
-	cds_list_del(&p->thread_group);
-	detach_pid(p, PIDTYPE_TGID);
-	detach_pid(p, PIDTYPE_PID);
 	cds_list_del(&p->tasks);
+	cds_list_del(&p->thread_group);
+	/* remove_parent(): a thread's sibling entry is empty. */
+	cds_list_del_init(&p->sibling);
 
 	if (p->exit_state == EXIT_ZOMBIE)
 		k->nr_zombies--;
@@ -368,6 +374,7 @@ int pidfs_task_info(struct task_struct *t, struct task_info *info)
 	info->exit_code = t->exit_code;
 	info->nr_threads = nr_threads(leader);
 	info->is_leader = thread_group_leader(t);
+	info->session_leader = leader->session_leader;
 	info->start_time = t->start_time;
 	info->serial = pid_serial(task_pid(t));
 	info->nproc = k->nproc;
@@ -529,7 +536,6 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 		attach_pid(p, PIDTYPE_PGID, process_group(leader));
 		attach_pid(p, PIDTYPE_SID, process_session(leader));
 	}
-	attach_pid(p, PIDTYPE_TGID, p->tgid);
 	attach_pid(p, PIDTYPE_PID, nr);
 	cds_list_add_tail(&p->tasks, &k->tasks);
 	uid_charge(k, p->uid, 1);
@@ -705,23 +711,29 @@ static void change_pid(struct task_struct *leader, enum pid_type type,
 	attach_pid(leader, type, nr);
 }
 
+/*
+ * sys_setpgid() of 2.6.17, for the task @pid as if its parent called it.
+ * The checks against the caller are left out: the model has no caller.
+ */
 int pidfs_setpgid(struct pidfs_kernel *k, pid_t pid, pid_t pgid)
 {
 	struct evbatch b = { 0 };
-	struct task_struct *t, *leader, *g;
+	struct task_struct *leader, *g;
 	int err = -ESRCH;
 
+	if (!pgid)
+		pgid = pid;
 	if (pgid < 0)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&k->tasklist_lock);
-	t = task_by_nr(k, pid, true);
-	if (!t)
+	leader = task_by_nr(k, pid, true);
+	if (!leader)
 		goto out;
-	leader = t->group_leader;
-	if (!pgid)
-		pgid = leader->pid;
+	err = -EINVAL;
+	if (!thread_group_leader(leader))
+		goto out;
 	err = -EPERM;
-	if (process_session(leader) == leader->pid)
+	if (leader->session_leader)
 		goto out;
 	if (pgid != leader->pid) {
 		g = pid_task(find_pid_ns(pgid, k->ns), PIDTYPE_PGID);
@@ -739,10 +751,17 @@ out:
 	return err;
 }
 
+/*
+ * sys_setsid() of 2.6.17 ("Make setsid more robust"), for @pid's group
+ * leader: a session leader may not start another session, and a group
+ * numbered like the new session must not exist, except for session 1,
+ * which init may take although kernel threads share its group.
+ */
 int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid)
 {
 	struct evbatch b = { 0 };
 	struct task_struct *t, *leader;
+	pid_t session;
 	int err = -ESRCH;
 
 	pthread_rwlock_wrlock(&k->tasklist_lock);
@@ -751,12 +770,16 @@ int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid)
 		goto out;
 	leader = t->group_leader;
 	err = -EPERM;
-	if (pid_task(find_pid_ns(leader->pid, k->ns), PIDTYPE_PGID))
+	if (leader->session_leader)
+		goto out;
+	session = leader->pid;
+	if (session > 1 && pid_task(find_pid_ns(session, k->ns), PIDTYPE_PGID))
 		goto out;
 	err = 0;
-	change_pid(leader, PIDTYPE_SID, leader->pid);
-	change_pid(leader, PIDTYPE_PGID, leader->pid);
-	*sid = leader->pid;
+	leader->session_leader = true;
+	change_pid(leader, PIDTYPE_SID, session);
+	change_pid(leader, PIDTYPE_PGID, session);
+	*sid = session;
 	ev_add_group(k, &b, PIDFS_EV_CHANGE, leader);
 out:
 	pthread_rwlock_unlock(&k->tasklist_lock);
@@ -785,7 +808,19 @@ int pidfs_exec(struct pidfs_kernel *k, pid_t pid, const char *comm,
 	if (!t)
 		goto out;
 	leader = t->group_leader;
-	/* de_thread(): the new image runs alone. */
+	/*
+	 * de_thread(): the new image runs alone.  Departure: when a thread
+	 * other than the leader execs, 2.6.17 gives it the leader's pid
+	 * and releases the old leader's task_struct; pidfs keeps the
+	 * leader's task_struct and releases the thread's.  Pid numbers come
+	 * out the same; under pin=task, an fd on /P/status opened before
+	 * the exec reads on here where the kernel's fails ESRCH, and one on
+	 * /P/task/T/status fails where the kernel's reads on.  Doing it the
+	 * kernel's way needs an event the file system does not have yet: a
+	 * struct pid that stays and changes task, whose names must not be
+	 * deleted in the pid model while the task model must delete them
+	 * (doc/design.md, "Threads in the model").
+	 */
 	cds_list_for_each_entry_safe(c, tmp, &leader->thread_group,
 				     thread_group)
 		release_task(k, &b, c);
@@ -858,27 +893,30 @@ int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
 int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 			struct pidfs_kernel **kp)
 {
+	const struct pidfs_arch *arch = pidfs_arch_or_default(params->arch);
 	struct pid_ns_params nsp = { 0 };
 	struct pidfs_kernel *k;
 	struct task_struct *init;
 	struct pid *pid;
-	uint64_t lowmem = params->lowmem ? params->lowmem :
-					   PIDFS_LOWMEM_DEFAULT;
+	uint64_t lowmem = params->lowmem ? params->lowmem : arch->lowmem;
 	size_t task_size = params->task_size ? params->task_size :
-					       TASK_SIZE_DEFAULT;
+					       arch->task_size;
 	int err = -EINVAL;
 
 	if (task_size < sizeof(struct task_struct) ||
 	    task_size > TASK_SIZE_MAX || lowmem < LOWMEM_MIN_BUDGET ||
 	    lowmem > LOWMEM_MAX_BUDGET || params->pid_max < 0 ||
-	    params->pid_max > PID_MAX_LIMIT || params->hash_shift < -1 ||
+	    params->pid_max > arch->pid_max_limit || params->hash_shift < -1 ||
 	    params->hash_shift > PIDHASH_SHIFT_LIMIT)
 		return -EINVAL;
 
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
+	k->arch = arch;
 	k->task_size = task_size;
+	if (!params->no_ref_charge)
+		k->ref_size = arch->dentry_size + arch->proc_inode_size;
 	k->nproc = params->nproc;
 	k->boot_mono_ns = now_ns(CLOCK_MONOTONIC);
 	k->boot_real = now_ns(CLOCK_REALTIME) / 1000000000ULL;
@@ -890,6 +928,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	if (!k->lowmem)
 		goto out_free;
 	nsp.lowmem = k->lowmem;
+	nsp.arch = arch;
 	nsp.pid_max = params->pid_max;
 	nsp.hash_shift = params->hash_shift;
 	k->ns = pid_ns_create(&nsp);
@@ -927,7 +966,6 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	CDS_INIT_LIST_HEAD(&init->thread_group);
 	pthread_rwlock_wrlock(&k->tasklist_lock);
 	attach_pid(init, PIDTYPE_PID, init->pid);
-	attach_pid(init, PIDTYPE_TGID, init->pid);
 	attach_pid(init, PIDTYPE_PGID, init->pid);
 	attach_pid(init, PIDTYPE_SID, init->pid);
 	cds_list_add_tail(&init->tasks, &k->tasks);
@@ -1094,6 +1132,23 @@ void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 	st->nproc = k->nproc;
 	pthread_rwlock_unlock(&k->tasklist_lock);
 	st->task_size = k->task_size;
+	st->arch = k->arch;
+	st->ref_size = k->ref_size;
+}
+
+int pidfs_ref_charge(struct pidfs_kernel *k)
+{
+	if (!k->ref_size)
+		return 0;
+	return lowmem_charge(k->lowmem, LOWMEM_REF, k->ref_size) ? 0 : -ENOMEM;
+}
+
+void pidfs_ref_uncharge(struct pidfs_kernel *k, uint64_t n)
+{
+	if (!k->ref_size)
+		return;
+	while (n--)
+		lowmem_uncharge(k->lowmem, LOWMEM_REF, k->ref_size);
 }
 
 uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k)

@@ -23,6 +23,7 @@ static const struct {
 	{ "ctl", ctl_suite },
 	{ "pin", pin_suite },
 	{ "parse", parse_suite },
+	{ "oracle", oracle_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)

@@ -21,5 +21,6 @@ Suite *procfmt_suite(void);
 Suite *ctl_suite(void);
 Suite *pin_suite(void);
 Suite *parse_suite(void);
+Suite *oracle_suite(void);
 
 #endif /* PIDFS_TESTS_SUITES_H */

@@ -379,8 +379,10 @@ START_TEST(test_charged_size)
 	zone(BIG_BUDGET);
 	ck_assert_ptr_null(
 		kmem_cache_create_charged(lm, "c", LOWMEM_IDR, 0, CHARGE));
-	ck_assert_ptr_null(
-		kmem_cache_create_charged(lm, "c", LOWMEM_IDR, OBJ, 0));
+	/* a charge of 0 is the object's own size */
+	cache_b = kmem_cache_create_charged(lm, "d", LOWMEM_IDR, OBJ, 0);
+	ck_assert_ptr_nonnull(cache_b);
+	ck_assert_uint_eq(kmem_cache_size(cache_b), OBJ);
 	cache_a = kmem_cache_create_charged(lm, "c", LOWMEM_IDR, OBJ, CHARGE);
 	ck_assert_ptr_nonnull(cache_a);
 	ck_assert_uint_eq(kmem_cache_size(cache_a), CHARGE);

@@ -56,10 +56,15 @@ static void teardown(void)
 	memset(pids, 0, sizeof(pids));
 }
 
+/*
+ * The allocator's tests run on the x86_64 machine, whose pid_max limit is
+ * the bitmap's (PID_MAX_LIMIT) and whose sizes are the host's.
+ */
 static struct pid_namespace *ns_new(int pid_max, int hash_shift)
 {
 	struct pid_ns_params p = {
 		.lowmem = lm,
+		.arch = &pidfs_arch_x86_64,
 		.pid_max = pid_max,
 		.hash_shift = hash_shift,
 	};
@@ -451,7 +456,8 @@ END_TEST
 
 START_TEST(test_pid_max)
 {
-	struct pid_ns_params bad = { .hash_shift = -1 };
+	struct pid_ns_params bad = { .arch = &pidfs_arch_x86_64,
+				     .hash_shift = -1 };
 	struct pid *p;
 
 	ns_make(0, -1);
@@ -495,6 +501,17 @@ START_TEST(test_pid_max)
 	ck_assert_int_eq(errno, EINVAL);
 	bad.pid_max = PID_MAX_LIMIT + 1;
 	ck_assert_ptr_null(pid_ns_create(&bad));
+	/* i386's limit is 32768. */
+	bad.arch = &pidfs_arch_i386;
+	bad.pid_max = 32769;
+	ck_assert_ptr_null(pid_ns_create(&bad));
+	bad.pid_max = 32768;
+	ns2 = pid_ns_create(&bad);
+	ck_assert_ptr_nonnull(ns2);
+	ck_assert_int_eq(pid_ns_set_pid_max(ns2, 32769), -EINVAL);
+	ck_assert_int_eq(nstats(ns2).pid_max_limit, 32768);
+	pid_ns_destroy(ns2);
+	bad.arch = NULL;
 	bad.pid_max = 1;
 	ns2 = pid_ns_create(&bad);
 	ck_assert_ptr_nonnull(ns2);
@@ -634,6 +651,7 @@ START_TEST(test_pidhash_shift_for)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct pid_ns_params p = {
 			.lowmem = lm,
+			.arch = i % 2 ? &pidfs_arch_i386 : &pidfs_arch_x86_64,
 			.hash_shift = -1,
 			.memory_mb = cases[i].mb,
 		};
@@ -648,7 +666,15 @@ START_TEST(test_pidhash_shift_for)
 		ck_assert_uint_eq(st.empty_buckets, 1U << expect);
 		ck_assert_uint_eq(st.hash_bytes,
 				  (1U << expect) * sizeof(struct pid *));
+		/* alloc_bootmem() of the modelled machine's hlist_heads */
+		ck_assert_uint_eq(st.hash_charged,
+				  (1U << expect) * p.arch->hlist_head_size);
+		ck_assert_uint_eq(kstats(LOWMEM_PIDHASH).bytes,
+				  st.hash_charged);
+		ck_assert_uint_eq(kstats(LOWMEM_PIDHASH).objects, 1);
+		ck_assert_uint_eq(st.pid_struct_size, p.arch->pid_size);
 		pid_ns_destroy(ns);
+		ck_assert_uint_eq(kstats(LOWMEM_PIDHASH).bytes, 0);
 		ns = NULL;
 	}
 	lowmem_destroy(lm);
@@ -659,7 +685,16 @@ START_TEST(test_pidhash_shift_for)
 	ns = ns_new(0, -1);
 	ck_assert_int_eq(nstats(ns).hash_shift, PIDHASH_SHIFT_MIN);
 	pid_ns_destroy(ns);
+	/* A table charged more than the zone holds is refused. */
+	errno = 0;
+	ck_assert_ptr_null(pid_ns_create(&(struct pid_ns_params){
+		.lowmem = lm, .hash_shift = PIDHASH_SHIFT_LIMIT }));
+	ck_assert_int_eq(errno, ENOMEM);
+	ns = NULL;
+	lowmem_destroy(lm);
 	/* An explicit shift wins over the memory size. */
+	lm = lowmem_create(ZONE_BYTES);
+	ck_assert_ptr_nonnull(lm);
 	ns = ns_new(0, PIDHASH_SHIFT_LIMIT);
 	ck_assert_int_eq(nstats(ns).hash_shift, PIDHASH_SHIFT_LIMIT);
 }
@@ -685,16 +720,23 @@ START_TEST(test_ns_create_invalid)
 	ck_assert_ptr_null(pid_ns_create(&p));
 	ck_assert_int_eq(errno, EINVAL);
 
-	/* No memory for the first bitmap page: nothing left behind. */
+	/*
+	 * No memory for the hash table, then for the first bitmap page:
+	 * nothing left behind.
+	 */
 	p.hash_shift = -1;
-	lowmem_fail_nth(lm, 1);
-	errno = 0;
-	ck_assert_ptr_null(pid_ns_create(&p));
-	ck_assert_int_eq(errno, ENOMEM);
-	lowmem_read_stats(lm, &st);
-	ck_assert_uint_eq(st.used, 0);
-	ck_assert_uint_eq(st.slab_bytes, 0);
-	ck_assert_uint_eq(st.kind[LOWMEM_PIDMAP].failures, 1);
+	for (unsigned long nth = 1; nth <= 2; nth++) {
+		lowmem_fail_nth(lm, nth);
+		errno = 0;
+		ck_assert_ptr_null(pid_ns_create(&p));
+		ck_assert_int_eq(errno, ENOMEM);
+		lowmem_read_stats(lm, &st);
+		ck_assert_uint_eq(st.used, 0);
+		ck_assert_uint_eq(st.slab_bytes, 0);
+		ck_assert_uint_eq(st.kind[LOWMEM_PIDHASH].failures, 1);
+		ck_assert_uint_eq(st.kind[LOWMEM_PIDHASH].objects, 0);
+		ck_assert_uint_eq(st.kind[LOWMEM_PIDMAP].failures, nth - 1);
+	}
 	pid_ns_destroy(NULL);
 }
 END_TEST

@@ -513,14 +513,16 @@ static void make_mem(struct lowmem_stats *lm, struct pidfs_kernel_stats *ks)
 	memset(lm, 0, sizeof(*lm));
 	memset(ks, 0, sizeof(*ks));
 	lm->budget = UINT64_C(896) << 20;
-	/* 300 tasks of 10 KiB, 1000 pids of 72 B, 2 pidmap pages */
-	lm->used = 300 * 10240 + 1000 * 72 + 2 * 4096;
+	/* 300 tasks of 10 KiB, 1000 pids of 36 B, 2 pidmap pages, a hash */
+	lm->used = 300 * 10240 + 1000 * 36 + 2 * 4096 + 16384;
 	lm->oom_events = 5;
 	lm->kind[LOWMEM_TASK].objects = 300;
 	lm->kind[LOWMEM_TASK].pinned = 40;
 	lm->kind[LOWMEM_PID].objects = 1000;
 	lm->kind[LOWMEM_PID].pinned = 700;
 	lm->kind[LOWMEM_PIDMAP].objects = 2;
+	lm->kind[LOWMEM_PIDHASH].objects = 1;
+	lm->kind[LOWMEM_PIDHASH].bytes = 16384;
 	ks->task_size = 10240;
 	ks->fork_failures = 6;
 }
@@ -554,6 +556,10 @@ static const struct {
 	{ "PidStructSize", NULL },
 	{ "OomEvents", NULL },
 	{ "ForkFailures", NULL },
+	{ "PidStructHostSize", NULL },
+	{ "PidHashBytes", NULL },
+	{ "ProcRefs", NULL },
+	{ "ProcRefSize", NULL },
 	{ "KernelLookups", NULL },	/* the caller's extra lines */
 	{ "CacheBytes", "kB" },
 };
@@ -590,7 +596,7 @@ START_TEST(test_meminfo)
 	uint64_t free_kb;
 
 	make_mem(&lm, &ks);
-	len = procfmt_meminfo(buf, sizeof(buf), &lm, &ks, 72, extra, 2);
+	len = procfmt_meminfo(buf, sizeof(buf), &lm, &ks, 64, extra, 2);
 	ck_assert_uint_eq(len, strlen(buf));
 
 	/* Every key once, in order, each line with its unit or none. */
@@ -628,7 +634,13 @@ START_TEST(test_meminfo)
 	ck_assert_int_eq(meminfo_value(buf, "PidStructs"), 1000);
 	ck_assert_int_eq(meminfo_value(buf, "PidStructsPinned"), 700);
 	ck_assert_int_eq(meminfo_value(buf, "TaskStructSize"), 10240);
-	ck_assert_int_eq(meminfo_value(buf, "PidStructSize"), 72);
+	/* The modelled machine's charge (ks.arch NULL: i386), the host's */
+	ck_assert_int_eq(meminfo_value(buf, "PidStructSize"), 36);
+	ck_assert_int_eq(meminfo_value(buf, "PidStructHostSize"), 64);
+	ck_assert_int_eq(meminfo_value(buf, "PidHashBytes"), 16384);
+	ks.arch = &pidfs_arch_x86_64;
+	procfmt_meminfo(buf, sizeof(buf), &lm, &ks, 64, extra, 2);
+	ck_assert_int_eq(meminfo_value(buf, "PidStructSize"), 64);
 	ck_assert_int_eq(meminfo_value(buf, "OomEvents"), 5);
 	ck_assert_int_eq(meminfo_value(buf, "ForkFailures"), 6);
 	ck_assert_int_eq(meminfo_value(buf, "KernelLookups"), 123456789);
@@ -656,7 +668,7 @@ START_TEST(test_meminfo_overcommitted)
 	make_mem(&lm, &ks);
 	lm.budget = 1 << 20;
 	lm.used = 2 << 20;
-	procfmt_meminfo(buf, sizeof(buf), &lm, &ks, 72, NULL, 0);
+	procfmt_meminfo(buf, sizeof(buf), &lm, &ks, 64, NULL, 0);
 	ck_assert_int_eq(meminfo_value(buf, "MemTotal"), 1024);
 	ck_assert_int_eq(meminfo_value(buf, "MemFree"), 0);
 	ck_assert_int_eq(meminfo_value(buf, "LowFree"), 0);
@@ -704,6 +716,9 @@ static void make_ns_stats(struct pid_ns_stats *st)
 	st->nr_free = 31767;
 	st->serials = UINT64_C(5000000000);
 	st->wraps = 2;
+	st->hash_charged = 16384;
+	st->pid_max_limit = 32768;
+	st->pid_struct_size = 36;
 }
 
 START_TEST(test_pidhash)
@@ -719,7 +734,10 @@ START_TEST(test_pidhash)
 				   "pidmap_pages: 1\n"
 				   "nr_free: 31767\n"
 				   "serials: 5000000000\n"
-				   "wraps: 2\n";
+				   "wraps: 2\n"
+				   "hash_charged: 16384\n"
+				   "pid_max_limit: 32768\n"
+				   "pid_struct_size: 36\n";
 	struct pid_ns_stats st;
 	char buf[BUF_SIZE];
 
@@ -834,7 +852,7 @@ static size_t render(enum render_kind kind, char *buf, size_t size)
 	case R_COMM:
 		return procfmt_comm(buf, size, &ti);
 	case R_MEMINFO:
-		return procfmt_meminfo(buf, size, &lm, &ks, 72, extra, 1);
+		return procfmt_meminfo(buf, size, &lm, &ks, 64, extra, 1);
 	case R_KV:
 		return procfmt_kv(buf, size, "MemTotal", 917504, "kB");
 	case R_PIDHASH:

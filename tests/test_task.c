@@ -4,7 +4,7 @@
  * pid layer.
  *
  * Covers: booting a kernel (init, parameter bounds, failures), fork and
- * threads (what a child inherits, thread lists, the four pid links), exit
+ * threads (what a child inherits, thread lists, the three pid links), exit
  * to zombie, reparenting to init, release and reap, kill, process groups
  * and sessions (setpgid, setsid, and a struct pid that lives while any
  * task of any type still uses it), exec, setuid and the per-uid limit,
@@ -40,6 +40,12 @@
 #define TEST_UID	1000
 #define TEST_GID	100
 #define PAGE_BYTES	4096
+/* What the default machine (i386) charges: a struct pid, a hash bucket. */
+#define PID_CHARGE	36
+#define BUCKET_CHARGE	4
+/* pidhash_init()'s table for 896 MiB (4096 buckets), for 64 KiB (16) */
+#define HASH_CHARGE	(4096 * BUCKET_CHARGE)
+#define TINY_HASH_CHARGE (16 * BUCKET_CHARGE)
 #define SMALL_PID_MAX	400
 
 static struct pidfs_kernel *k;
@@ -262,7 +268,7 @@ START_TEST(test_boot)
 	ck_assert_mem_eq(i->args, "init", 5);
 	ck_assert_uint_eq(i->serial, 1);
 
-	/* init is linked to pid 1 through all four types. */
+	/* init is linked to pid 1 through all three types. */
 	init = task_of(1);
 	for (int t = 0; t < PIDTYPE_MAX; t++) {
 		ck_assert_ptr_eq(task_pid_type(init, t), pid_of(1));
@@ -274,14 +280,18 @@ START_TEST(test_boot)
 	ck_assert_ptr_null(pidfs_get_task(k, -1));
 
 	z = zstats();
+	ck_assert_uint_eq(PID_CHARGE, pidfs_arch_i386.pid_size);
+	ck_assert_uint_eq(BUCKET_CHARGE, pidfs_arch_i386.hlist_head_size);
 	ck_assert_uint_eq(z.budget, PIDFS_LOWMEM_DEFAULT);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].objects, 1);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].bytes, TASK_SIZE_DEFAULT);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 1);
-	ck_assert_uint_eq(z.kind[LOWMEM_PID].bytes, sizeof(struct pid));
+	ck_assert_uint_eq(z.kind[LOWMEM_PID].bytes, PID_CHARGE);
 	ck_assert_uint_eq(z.kind[LOWMEM_PIDMAP].objects, 1);
-	ck_assert_uint_eq(z.used,
-			  TASK_SIZE_DEFAULT + sizeof(struct pid) + PAGE_BYTES);
+	ck_assert_uint_eq(z.kind[LOWMEM_PIDHASH].objects, 1);
+	ck_assert_uint_eq(z.kind[LOWMEM_PIDHASH].bytes, HASH_CHARGE);
+	ck_assert_uint_eq(z.used, TASK_SIZE_DEFAULT + PID_CHARGE + PAGE_BYTES +
+					  HASH_CHARGE);
 	ck_assert_int_eq(nstats().nr_pids, 1);
 	ck_assert_int_eq(nstats().pid_max, PID_MAX_DEFAULT);
 	ck_assert_int_eq(nstats().hash_shift, 12);
@@ -315,6 +325,7 @@ START_TEST(test_create_invalid)
 	BAD(lowmem, LOWMEM_MAX_BUDGET + 1);
 	BAD(pid_max, -1);
 	BAD(pid_max, PID_MAX_LIMIT + 1);
+	BAD(pid_max, 32769);	/* i386's PID_MAX_LIMIT */
 	BAD(hash_shift, -2);
 	BAD(hash_shift, PIDHASH_SHIFT_LIMIT + 1);
 #undef BAD
@@ -348,6 +359,7 @@ START_TEST(test_create_invalid)
 	ck_assert_ptr_null(init_pid_ns);
 
 	params_init(&p);
+	p.arch = &pidfs_arch_x86_64;
 	p.lowmem = LOWMEM_MAX_BUDGET;
 	p.pid_max = PID_MAX_LIMIT;
 	p.hash_shift = PIDHASH_SHIFT_LIMIT;
@@ -504,15 +516,18 @@ START_TEST(test_thread)
 	for (int m = 0; m < 4; m++)
 		ck_assert_int_eq(tids[m], members[m]);
 
-	/* Links: PID its own; TGID the leader's; PGID and SID the group's. */
+	/*
+	 * Links: PID its own; PGID and SID the group's.  No pid type for
+	 * the group: a thread is on its leader's thread_group list.
+	 */
 	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_PID), pid_of(t2));
-	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_TGID), pid_of(l));
 	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_PGID), pid_of(1));
 	ck_assert_ptr_eq(task_pid_type(tt, PIDTYPE_SID), pid_of(1));
-	ck_assert_int_eq(list_len(pid_of(l), PIDTYPE_TGID), 4);
-	ck_assert(on_list(pid_of(l), PIDTYPE_TGID, tt));
+	ck_assert_int_eq(list_len(pid_of(l), PIDTYPE_PID), 1);
 	ck_assert_int_eq(list_len(pid_of(t2), PIDTYPE_PID), 1);
-	ck_assert_int_eq(list_len(pid_of(t2), PIDTYPE_TGID), 0);
+	ck_assert_ptr_null(tt->pids[PIDTYPE_PGID].pid);
+	ck_assert_ptr_null(tt->pids[PIDTYPE_SID].pid);
+	ck_assert_int_eq(tt->tgid, l);
 	ck_assert(!on_list(pid_of(1), PIDTYPE_PGID, tt));
 	ck_assert_int_eq(list_len(pid_of(1), PIDTYPE_PGID), 2);
 
@@ -581,7 +596,7 @@ START_TEST(test_thread_ids_count_only)
 }
 END_TEST
 
-/* attach_pid()/detach_pid() over the four types. */
+/* attach_pid()/detach_pid() over the three types. */
 START_TEST(test_pid_links)
 {
 	pid_t a, b, t, sid;
@@ -600,34 +615,32 @@ START_TEST(test_pid_links)
 	pb = pid_of(b);
 
 	ck_assert(on_list(pa, PIDTYPE_PID, at));
-	ck_assert(on_list(pa, PIDTYPE_TGID, at));
 	ck_assert(on_list(pa, PIDTYPE_PGID, at));
 	ck_assert(on_list(pa, PIDTYPE_PGID, bt));
 	ck_assert(on_list(pa, PIDTYPE_SID, at));
 	ck_assert(on_list(pa, PIDTYPE_SID, bt));
 	ck_assert_int_eq(list_len(pa, PIDTYPE_PID), 1);
-	ck_assert_int_eq(list_len(pa, PIDTYPE_TGID), 1);
 	ck_assert_int_eq(list_len(pa, PIDTYPE_PGID), 2);
 	ck_assert_int_eq(list_len(pa, PIDTYPE_SID), 2);
 	ck_assert_ptr_eq(pid_task(pa, PIDTYPE_PID), at);
 
 	ck_assert(on_list(pb, PIDTYPE_PID, bt));
-	ck_assert(on_list(pb, PIDTYPE_TGID, bt));
-	ck_assert(on_list(pb, PIDTYPE_TGID, tt));
+	ck_assert_int_eq(list_len(pb, PIDTYPE_PID), 1);
+	ck_assert_ptr_eq(tt->group_leader, bt);
 	ck_assert_int_eq(list_len(pb, PIDTYPE_PGID), 0);
 	ck_assert_int_eq(list_len(pb, PIDTYPE_SID), 0);
 	ck_assert_ptr_eq(get_pid_task(pb, PIDTYPE_PID), bt);
 	put_task_struct(bt);
 	ck_assert_ptr_eq(pid_task(pid_of(t), PIDTYPE_PID), tt);
-	ck_assert_ptr_null(pid_task(pid_of(t), PIDTYPE_TGID));
+	ck_assert_ptr_null(pid_task(pid_of(t), PIDTYPE_PGID));
 	rcu_read_lock();
 	ck_assert_ptr_eq(find_task_by_pid_type_ns(PIDTYPE_PID, t, kns), tt);
 	ck_assert_ptr_null(find_task_by_pid_type_ns(PIDTYPE_PGID, b, kns));
 	rcu_read_unlock();
 
-	/* Detaching: the thread leaves b's TGID list, then b leaves a's. */
+	/* Detaching: the thread's pid goes, b's stays; then b leaves a's. */
 	ck_assert_int_eq(pidfs_kill(k, t, 0), 0);
-	ck_assert_int_eq(list_len(pb, PIDTYPE_TGID), 1);
+	ck_assert_int_eq(list_len(pb, PIDTYPE_PID), 1);
 	ck_assert(!findable(t));
 	ck_assert_int_eq(pidfs_kill(k, b, 0), 0);
 	ck_assert(!findable(b));
@@ -658,7 +671,6 @@ START_TEST(test_last_detach_frees)
 	pa = pid_of(a);
 	ck_assert_ptr_nonnull(pa);
 	ck_assert_ptr_null(pid_task(pa, PIDTYPE_PID));
-	ck_assert_ptr_null(pid_task(pa, PIDTYPE_TGID));
 	ck_assert_ptr_eq(pid_task(pa, PIDTYPE_PGID), task_of(b));
 	ck_assert_ptr_null(pidfs_get_task(k, a));
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].objects, 3);
@@ -943,7 +955,14 @@ START_TEST(test_setpgid)
 	ck_assert_int_eq(info_ok(b)->pgrp, a);
 	ck_assert_int_eq(list_len(pid_of(a), PIDTYPE_PGID), 2);
 
-	/* A session leader may not move. */
+	/*
+	 * init is in session 1 without having called setsid (2.6.17's
+	 * signal->leader is set by setsid alone): it may stay where it is.
+	 * A session leader may not move.
+	 */
+	ck_assert_int_eq(pidfs_setpgid(k, 1, 0), 0);
+	ck_assert_int_eq(pidfs_setsid(k, 1, &sid), 0);
+	ck_assert_int_eq(sid, 1);
 	ck_assert_int_eq(pidfs_setpgid(k, 1, 0), -EPERM);
 	ck_assert_int_eq(pidfs_setpgid(k, 1, a), -EPERM);
 	/* No such group: neither a free number nor a pid leading none. */
@@ -962,9 +981,17 @@ START_TEST(test_setpgid)
 	ck_assert_int_eq(info_ok(s)->pgrp, s);
 	ck_assert_int_eq(info_ok(1)->pgrp, 1);
 
-	/* A thread moves its whole process, to the process's pid. */
+	/*
+	 * A thread other than the leader: EINVAL, as 2.6.17's
+	 * !thread_group_leader(p) check; nothing moves.
+	 */
 	t = thread_ok(c, NULL);
-	ck_assert_int_eq(pidfs_setpgid(k, t, 0), 0);
+	ck_assert_int_eq(pidfs_setpgid(k, t, 0), -EINVAL);
+	ck_assert_int_eq(pidfs_setpgid(k, t, c), -EINVAL);
+	ck_assert_int_eq(info_ok(t)->pgrp, 1);
+	ck_assert_int_eq(info_ok(c)->pgrp, 1);
+	/* pgid 0 is PID itself: the leader's own pid here. */
+	ck_assert_int_eq(pidfs_setpgid(k, c, 0), 0);
 	ck_assert_int_eq(info_ok(t)->pgrp, c);
 	ck_assert_int_eq(info_ok(c)->pgrp, c);
 	ck_assert(!findable(999));
@@ -985,6 +1012,13 @@ START_TEST(test_setsid)
 	sid = 0;
 	ck_assert_int_eq(pidfs_setsid(k, a, &sid), -EPERM);
 	ck_assert_int_eq(sid, 0);
+	/*
+	 * init: 2.6.17 exempts session 1 from the group check, so it may
+	 * call setsid once although it leads process group 1.
+	 */
+	ck_assert_int_eq(pidfs_setsid(k, 1, &sid), 0);
+	ck_assert_int_eq(sid, 1);
+	ck_assert_int_eq(info_ok(1)->session, 1);
 	ck_assert_int_eq(pidfs_setsid(k, 1, &sid), -EPERM);
 	b = fork_ok(1, NULL);
 	ck_assert_int_eq(pidfs_setpgid(k, b, 0), 0);
@@ -1313,6 +1347,7 @@ START_TEST(test_fork_faults_page)
 	struct fault_run run;
 
 	params_init(&p);
+	p.arch = &pidfs_arch_x86_64;	/* a pid_max above i386's limit */
 	p.pid_max = 2 * BITS_PER_PAGE;
 	boot_with(&p);
 	run = fork_faults(false, 1, BITS_PER_PAGE - 1);
@@ -1370,8 +1405,9 @@ START_TEST(test_fork_tiny_lowmem)
 		enum lowmem_kind failed;
 	} cases[] = {
 		{ TASK_SIZE_DEFAULT, 5, -ENOMEM, LOWMEM_TASK },
-		{ (LOWMEM_MIN_BUDGET - PAGE_BYTES) / 6 - sizeof(struct pid), 6,
-		  -EAGAIN, LOWMEM_PID },
+		{ (LOWMEM_MIN_BUDGET - PAGE_BYTES - TINY_HASH_CHARGE) / 6 -
+			  PID_CHARGE,
+		  6, -EAGAIN, LOWMEM_PID },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -1444,7 +1480,7 @@ START_TEST(test_pid_reuse)
 	ck_assert_int_eq(pid_nr(held), v);
 	ck_assert_uint_eq(pid_serial(held), old_serial);
 	ck_assert_ptr_null(get_pid_task(held, PIDTYPE_PID));
-	ck_assert_ptr_null(pid_task(held, PIDTYPE_TGID));
+	ck_assert_ptr_null(pid_task(held, PIDTYPE_PGID));
 	now = find_get_pid_ns(v, kns);
 	ck_assert_ptr_nonnull(now);
 	ck_assert_ptr_ne(now, held);
@@ -1526,8 +1562,7 @@ START_TEST(test_pid_pinning)
 	ck_assert_uint_eq(zstats().kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].objects, 2);
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].pinned, 1);
-	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].bytes,
-			  2 * sizeof(struct pid));
+	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].bytes, 2 * PID_CHARGE);
 	ck_assert_ptr_null(get_pid_task(held, PIDTYPE_PID));
 	ck_assert(!findable(c));
 	put_pid(held);
@@ -1733,7 +1768,9 @@ static void *writer_fn(void *arg)
 				/* Groups and sessions that outlive tasks. */
 				err = r % 2 ? pidfs_setpgid(k, nr, 0) :
 					      pidfs_setsid(k, nr, &nr);
-				if (err && err != -EPERM && err != -ESRCH)
+				/* a thread's setpgid: EINVAL */
+				if (err && err != -EPERM && err != -ESRCH &&
+				    err != -EINVAL)
 					w->bad++;
 				continue;
 			}
@@ -1824,7 +1861,7 @@ static void *reader_fn(void *arg)
 			if (pid_nr(p) <= last)
 				w->bad++;
 			last = pid_nr(p);
-			pid_task(p, PIDTYPE_TGID);
+			pid_task(p, PIDTYPE_PID);
 		}
 		rcu_read_unlock();
 	}
@@ -1944,19 +1981,23 @@ START_TEST(test_destroy_clean)
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 1);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].pinned, 0);
-	ck_assert_uint_eq(z.used, TASK_SIZE_DEFAULT + sizeof(struct pid) +
-					  (uint64_t)pages * PAGE_BYTES);
+	ck_assert_uint_eq(z.used, TASK_SIZE_DEFAULT + PID_CHARGE +
+					  (uint64_t)pages * PAGE_BYTES +
+					  HASH_CHARGE);
 	ck_assert_uint_eq(count_objects(pidfs_kernel_task_cache(k)), 1);
 	ck_assert_uint_eq(count_objects(pid_ns_pid_cache(kns)), 1);
 
-	/* Shutdown releases init too: nothing is left but the bitmap. */
+	/*
+	 * Shutdown releases init too: nothing is left but the bitmap and
+	 * the hash table.
+	 */
 	pidfs_kernel_release_all(k);
 	z = zstats();
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].objects, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].pinned, 0);
-	ck_assert_uint_eq(z.used, (uint64_t)pages * PAGE_BYTES);
+	ck_assert_uint_eq(z.used, (uint64_t)pages * PAGE_BYTES + HASH_CHARGE);
 	ck_assert_uint_eq(count_objects(pidfs_kernel_task_cache(k)), 0);
 	ck_assert_uint_eq(count_objects(pid_ns_pid_cache(kns)), 0);
 	ck_assert_uint_eq(kstats().nr_tasks, 0);
@@ -2004,7 +2045,129 @@ START_TEST(test_destroy_busy)
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].objects, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_TASK].pinned, 0);
 	ck_assert_uint_eq(z.kind[LOWMEM_PID].pinned, 0);
-	ck_assert_uint_eq(z.used, z.kind[LOWMEM_PIDMAP].bytes);
+	ck_assert_uint_eq(z.used, z.kind[LOWMEM_PIDMAP].bytes +
+					  z.kind[LOWMEM_PIDHASH].bytes);
+}
+END_TEST
+
+/*
+ * The modelled machine decides the charges and the pid_max limit; the
+ * objects are the host's either way.
+ */
+START_TEST(test_arch)
+{
+	const struct pidfs_arch *archs[] = { &pidfs_arch_i386,
+					     &pidfs_arch_x86_64 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(archs); i++) {
+		const struct pidfs_arch *a = archs[i];
+		struct pidfs_kernel_params p;
+		struct lowmem_stats z;
+		pid_t c;
+
+		params_init(&p);
+		p.arch = a;
+		/* One more than the limit is refused, the limit is not. */
+		p.pid_max = a->pid_max_limit + 1;
+		ck_assert_int_eq(pidfs_kernel_create(&p, &k), -EINVAL);
+		p.pid_max = a->pid_max_limit;
+		boot_with(&p);
+		ck_assert_ptr_eq(kstats().arch, a);
+		ck_assert_uint_eq(kstats().task_size, a->task_size);
+		ck_assert_int_eq(nstats().pid_max_limit, a->pid_max_limit);
+		ck_assert_int_eq(pid_ns_set_pid_max(kns, a->pid_max_limit + 1),
+				 -EINVAL);
+		c = fork_ok(1, NULL);
+		rcu_barrier();
+		z = zstats();
+		/* low memory is the arch's: 896 MiB of 1 GiB, or all of it */
+		ck_assert_uint_eq(z.budget, a->lowmem);
+		ck_assert_uint_eq(kmem_cache_size(pid_ns_pid_cache(kns)),
+				  a->pid_size);
+		ck_assert_uint_eq(z.kind[LOWMEM_PID].bytes, 2 * a->pid_size);
+		ck_assert_uint_eq(z.kind[LOWMEM_TASK].bytes, 2 * a->task_size);
+		/* 896 MiB or 1 GiB: 4096 buckets either way */
+		ck_assert_int_eq(nstats().hash_shift, 12);
+		ck_assert_uint_eq(z.kind[LOWMEM_PIDHASH].bytes,
+				  4096 * a->hlist_head_size);
+		ck_assert_uint_eq(z.used, z.kind[LOWMEM_PID].bytes +
+						  z.kind[LOWMEM_TASK].bytes +
+						  z.kind[LOWMEM_PIDMAP].bytes +
+						  z.kind[LOWMEM_PIDHASH].bytes);
+		ck_assert_int_eq(pidfs_kill(k, c, 0), 0);
+		pidfs_kernel_destroy(k);
+		k = NULL;
+	}
+	ck_assert_str_eq(pidfs_arch_i386.name, "i386");
+	ck_assert_uint_eq(pidfs_arch_i386.pid_size, 36);
+	ck_assert_uint_eq(pidfs_arch_x86_64.pid_size, 64);
+	ck_assert_int_eq(pidfs_arch_i386.pid_max_limit, 32768);
+	ck_assert_int_eq(pidfs_arch_x86_64.pid_max_limit, PID_MAX_LIMIT);
+	ck_assert_ptr_eq(pidfs_arch_by_name("x86_64"), &pidfs_arch_x86_64);
+	ck_assert_ptr_eq(pidfs_arch_by_name("i386"), &pidfs_arch_i386);
+	ck_assert_ptr_null(pidfs_arch_by_name("amd64"));
+	ck_assert_ptr_null(pidfs_arch_by_name(""));
+}
+END_TEST
+
+/*
+ * The referrers: a dentry and a proc_inode per kernel reference, charged
+ * at the arch's sizes until the kernel forgets them; refused when low
+ * memory is full; nothing at all with no_ref_charge.
+ */
+START_TEST(test_ref_charge)
+{
+	struct pidfs_kernel_params p;
+	struct lowmem_stats z0, z;
+	const size_t ref = 132 + 356;	/* i386's dentry and proc_inode */
+
+	boot();
+	ck_assert_uint_eq(kstats().ref_size, ref);
+	z0 = zstats();
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(pidfs_ref_charge(k), 0);
+	z = zstats();
+	ck_assert_uint_eq(z.kind[LOWMEM_REF].objects, 3);
+	ck_assert_uint_eq(z.kind[LOWMEM_REF].bytes, 3 * ref);
+	ck_assert_uint_eq(z.used, z0.used + 3 * ref);
+	pidfs_ref_uncharge(k, 2);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].objects, 1);
+	pidfs_ref_uncharge(k, 1);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].bytes, 0);
+	ck_assert_uint_eq(zstats().used, z0.used);
+	pidfs_kernel_destroy(k);
+	k = NULL;
+
+	/* A full zone refuses one, as d_alloc() would fail. */
+	params_init(&p);
+	p.lowmem = LOWMEM_MIN_BUDGET;
+	boot_with(&p);
+	while (!pidfs_ref_charge(k))
+		;
+	z = zstats();
+	ck_assert_uint_gt(z.used + ref, z.budget);
+	ck_assert_uint_eq(z.kind[LOWMEM_REF].failures, 1);
+	ck_assert_int_eq(pidfs_ref_charge(k), -ENOMEM);
+	pidfs_ref_uncharge(k, z.kind[LOWMEM_REF].objects);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].objects, 0);
+	pidfs_kernel_destroy(k);
+	k = NULL;
+
+	/* x86_64's sizes; and none at all when not charged. */
+	params_init(&p);
+	p.arch = &pidfs_arch_x86_64;
+	boot_with(&p);
+	ck_assert_uint_eq(kstats().ref_size, 208 + 608);
+	pidfs_kernel_destroy(k);
+	k = NULL;
+	params_init(&p);
+	p.no_ref_charge = true;
+	boot_with(&p);
+	ck_assert_uint_eq(kstats().ref_size, 0);
+	ck_assert_int_eq(pidfs_ref_charge(k), 0);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].objects, 0);
+	pidfs_ref_uncharge(k, 5);
+	ck_assert_uint_eq(zstats().kind[LOWMEM_REF].bytes, 0);
 }
 END_TEST
 
@@ -2060,6 +2223,8 @@ Suite *task_suite(void)
 	tcase_add_test(tc, test_concurrent);
 	tcase_add_test(tc, test_destroy_clean);
 	tcase_add_test(tc, test_destroy_busy);
+	tcase_add_test(tc, test_arch);
+	tcase_add_test(tc, test_ref_charge);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,8 @@
  * the 896 MiB of "low memory" the kernel maps permanently.  task_structs,
  * kernel stacks and struct pids are all carved from it by slab caches.
  * Exhaust it and the OOM killer runs, whatever the rest of the machine has.
+ * (On the x86_64 machine of pidfs/arch.h there is no such split: the zone
+ * is all of memory.)
  *
  * struct lowmem is that zone: a byte budget that every allocation of the
  * model is charged against.  struct kmem_cache carves fixed-size objects
@@ -30,6 +32,7 @@
 #ifndef PIDFS_LOWMEM_H
 #define PIDFS_LOWMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +41,8 @@ enum lowmem_kind {
 	LOWMEM_PIDMAP,	/* pages of the pid bitmap */
 	LOWMEM_PID,	/* struct pid */
 	LOWMEM_TASK,	/* task_struct and its kernel stack */
+	LOWMEM_PIDHASH,	/* the pid hash table (pidhash_init()'s bootmem) */
+	LOWMEM_REF,	/* a dentry and proc_inode the kernel holds */
 	LOWMEM_IDR,	/* radix_tree_node of the IDR (Linux 4.15) */
 	LOWMEM_NR_KINDS,
 };
@@ -83,16 +88,15 @@ struct kmem_cache *kmem_cache_create(struct lowmem *lm, const char *name,
 				     enum lowmem_kind kind, size_t size);
 
 /*
- * The same for objects that occupy @objsize bytes here but are charged
- * @size bytes: a structure modelled for another machine (a 32-bit
- * kernel's radix_tree_node is 300 bytes; the one pidfs builds on a 64-bit
- * host is 576).  The zone and /meminfo count @size; the slabs hold
- * @objsize.
+ * The same, for objects of @size bytes on the host that the modelled
+ * machine charges @charge bytes each (a struct pid is 64 bytes here and
+ * 36 on i386): the zone, the per-kind counts and kmem_cache_size() say
+ * @charge; the slabs hold @size.  @charge 0 is @size.
  */
 struct kmem_cache *kmem_cache_create_charged(struct lowmem *lm,
 					     const char *name,
-					     enum lowmem_kind kind,
-					     size_t objsize, size_t size);
+					     enum lowmem_kind kind, size_t size,
+					     size_t charge);
 
 /* Destroy a cache; every object must have been freed. */
 void kmem_cache_destroy(struct kmem_cache *cachep);
@@ -122,7 +126,7 @@ struct kmem_cache *kmem_cache_of(const void *obj);
 /* The zone a cache charges. */
 struct lowmem *kmem_cache_zone(const struct kmem_cache *cachep);
 
-/* Object size of a cache, as charged. */
+/* Object size of a cache, as charged (the modelled machine's). */
 size_t kmem_cache_size(const struct kmem_cache *cachep);
 
 /*
@@ -135,6 +139,15 @@ void kmem_cache_for_each(struct kmem_cache *cachep,
 /* A zeroed page charged to @kind (the pidmap's get_zeroed_page()). */
 void *lowmem_get_page(struct lowmem *lm, enum lowmem_kind kind);
 void lowmem_free_page(struct lowmem *lm, enum lowmem_kind kind, void *page);
+
+/*
+ * A charge with no object behind it in the zone (the pid hash, which the
+ * host allocates itself): @bytes charged to @kind as one object, as
+ * kmem_cache_alloc() would, fault injection included.  Returns false when
+ * the zone is full.  Lock-free.
+ */
+bool lowmem_charge(struct lowmem *lm, enum lowmem_kind kind, uint64_t bytes);
+void lowmem_uncharge(struct lowmem *lm, enum lowmem_kind kind, uint64_t bytes);
 
 /*
  * Pinned objects: released by the model (a reaped task, a freed pid) but

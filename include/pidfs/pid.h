@@ -25,9 +25,18 @@
  *
  * pidfs adds one thing the kernel of that patch did not have: a 64-bit
  * serial, never reused, from which file systems derive inode numbers.  It
- * takes the word the kernel spent on the hash chain's pprev (the chain is
- * singly linked here), so struct pid keeps the kernel's 72 bytes on 64-bit
- * machines, with count and nr first, as the kernel has them.
+ * lives in the word the kernel spent on the hash chain's pprev (the chain
+ * is singly linked here), so the host's struct pid is the kernel's 64
+ * bytes on x86-64, with count and nr first, as the kernel has them.  What
+ * it costs: free_pid() finds a pid's predecessor by walking its chain
+ * under pidmap_lock instead of following pprev (chains the table's sizing
+ * keeps short), and nothing else.  The low-memory charge is not the host's
+ * sizeof but the modelled machine's (36 bytes on i386, 64 on x86-64: see
+ * doc/design.md), which has no serial.
+ *
+ * Three pid types, as in 2.6.17: Oleg Nesterov's "pids: kill" of the TGID
+ * type (2.6.17-rc1) had already replaced it with a thread_group list in
+ * the task when the patch went in; the type came back only in 4.19.
  *
  * State lives in a struct pid_namespace (the kernel grew that object later,
  * in 2.6.19, and kept the old names as wrappers over the initial one, as
@@ -41,6 +50,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pidfs/arch.h"
 #include "pidfs/rcu.h"
 
 struct lowmem;
@@ -49,13 +59,16 @@ struct pid_namespace;		/* opaque */
 
 enum pid_type {
 	PIDTYPE_PID,
-	PIDTYPE_TGID,
 	PIDTYPE_PGID,
 	PIDTYPE_SID,
 	PIDTYPE_MAX,
 };
 
 #define PID_MAX_DEFAULT		0x8000		/* 32768 */
+/*
+ * The largest pid_max of any modelled machine (x86-64's; i386's was
+ * 32768): the bitmap's size.  A namespace's own limit is its arch's.
+ */
 #define PID_MAX_LIMIT		(4 * 1024 * 1024)
 #define RESERVED_PIDS		300
 #define PAGE_SIZE		4096
@@ -100,7 +113,13 @@ struct pid_link {
 
 struct pid_ns_params {
 	struct lowmem *lowmem;		/* zone to charge; required */
-	int pid_max;			/* 1..PID_MAX_LIMIT; 0 = default */
+	/*
+	 * The modelled machine (NULL: the default, i386): what a struct
+	 * pid, a hash bucket and a bitmap page are charged, and the limit
+	 * of pid_max.
+	 */
+	const struct pidfs_arch *arch;
+	int pid_max;			/* 1..arch's limit; 0 = default */
 	/*
 	 * Hash table: -1 sizes it as pidhash_init() does from @memory_mb;
 	 * 0..PIDHASH_SHIFT_LIMIT forces 1 << hash_shift buckets.
@@ -115,7 +134,10 @@ struct pid_ns_stats {
 	int nr_pids;			/* in the hash now */
 	int hash_shift;
 	unsigned int hash_buckets;
-	size_t hash_bytes;
+	size_t hash_bytes;		/* the host's table */
+	size_t hash_charged;		/* the modelled machine's, charged */
+	int pid_max_limit;		/* the modelled machine's */
+	size_t pid_struct_size;		/* charged per struct pid */
 	unsigned int longest_chain;
 	unsigned int empty_buckets;
 	int pidmap_pages;		/* allocated bitmap pages */
@@ -139,7 +161,7 @@ extern struct pid_namespace *init_pid_ns;
 int pidhash_shift_for(unsigned long megabytes);
 
 /*
- * pid_max: 1..PID_MAX_LIMIT, else -EINVAL.  Numbers at or above a lowered
+ * pid_max: 1..the arch's pid_max_limit, else -EINVAL.  Numbers at or above a lowered
  * pid_max stay in use until freed; none is handed out again.
  */
 int pid_ns_set_pid_max(struct pid_namespace *ns, int pid_max);
@@ -267,6 +289,9 @@ struct pid *find_pid(int nr);
 /*
  * The first hashed pid whose number is >= @nr, or NULL.  Walks the bitmap
  * as the kernel's next_pidmap() does.  Call under rcu_read_lock().
+ * Not the patch's: next_pidmap() came in 2.6.18 and find_ge_pid() in
+ * 2.6.19, for proc's readdir; 2.6.17's proc walked the task list.  pidfs
+ * lists its root with them because it has no task list of processes.
  */
 struct pid *find_ge_pid_ns(int nr, struct pid_namespace *ns);
 struct pid *find_ge_pid(int nr);

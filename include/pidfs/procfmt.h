@@ -165,21 +165,29 @@ struct procfmt_line {
  * a unit (a "kB" would lie):
  *
  *	TaskStructs, TaskStructsPinned, PidStructs, PidStructsPinned,
- *	TaskStructSize, PidStructSize, OomEvents, ForkFailures
+ *	TaskStructSize, PidStructSize, OomEvents, ForkFailures,
+ *	PidStructHostSize, PidHashBytes, ProcRefs, ProcRefSize
  *
- * then the @nr_extra lines of @extra (NULL when @nr_extra is 0), the
- * caller's own, in the same layout.
+ * where the sizes are what the modelled machine (@ks->arch, NULL for the
+ * default) charges, PidStructHostSize is @pid_host_size, the bytes the
+ * daemon really allocates per struct pid, and PidHashBytes what the pid
+ * hash table is charged, ProcRefs the kernel references charged
+ * (pidfs_ref_charge()) and ProcRefSize the bytes of each (0 when they
+ * are not charged); then the @nr_extra lines of @extra (NULL when
+ * @nr_extra is 0), the caller's own, in the same layout.
  */
 size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 		       const struct pidfs_kernel_stats *ks,
-		       size_t pid_struct_size, const struct procfmt_line *extra,
+		       size_t pid_host_size, const struct procfmt_line *extra,
 		       size_t nr_extra);
 
 /*
  * /pidhash: pidfs's own, "key: value" per line, in the order of struct
  * pid_ns_stats: pid_max, last_pid, nr_pids, hash_shift, hash_buckets,
  * hash_bytes, longest_chain, empty_buckets, pidmap_pages, nr_free,
- * serials, wraps.
+ * serials, wraps, then the modelled machine's: hash_charged (the table's
+ * bytes there; hash_bytes is the daemon's own table), pid_max_limit and
+ * pid_struct_size.
  */
 size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st);
 

@@ -10,8 +10,10 @@
  * task_struct follows the kernel of the pidhash patch (2.6.17): it is
  * refcounted (get_task_struct()/put_task_struct()), RCU-freed, charged
  * task_size bytes (task_struct plus kernel stack, 10 KiB by default), and
- * linked to four struct pids through pid_links: PID and TGID for every
- * task; PGID and SID for thread-group leaders, as copy_process() did.
+ * linked to three struct pids through pid_links: PID for every task, PGID
+ * and SID for thread-group leaders, as copy_process() did.  A thread finds
+ * its group through the thread_group list, which replaced the TGID pid
+ * type in 2.6.17-rc1 (Oleg Nesterov's "pids: kill" of it).
  *
  * Life of a task: pidfs_fork() or pidfs_thread() creates it; pidfs_exit()
  * makes it a zombie (a thread other than the leader is released at once,
@@ -36,6 +38,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pidfs/arch.h"
 #include "pidfs/pid.h"
 #include "pidfs/rcu.h"
 
@@ -43,7 +46,7 @@ struct lowmem;
 struct pidfs_kernel;		/* opaque */
 
 #define TASK_COMM_LEN		16
-#define TASK_SIZE_DEFAULT	(10 * 1024)
+#define TASK_SIZE_DEFAULT	(10 * 1024)	/* the default machine's (i386) */
 #define TASK_SIZE_MAX		(256 * 1024)
 #define PIDFS_ARGS_MAX		4096	/* bytes of NUL-separated argv */
 
@@ -73,6 +76,8 @@ struct task_struct {
 	uid_t uid;			/* tasklist_lock */
 	gid_t gid;			/* tasklist_lock */
 	bool released;			/* tasklist_lock: release_task() ran */
+	/* tasklist_lock: 2.6.17's signal->leader, set by setsid() alone */
+	bool session_leader;
 	uint64_t start_time;		/* immutable: ns since the model booted */
 	uint64_t serial;		/* immutable: pid_serial() of its pid */
 	struct pidfs_kernel *kernel;	/* immutable */
@@ -91,16 +96,24 @@ struct task_struct {
 };
 
 struct pidfs_kernel_params {
-	uint64_t lowmem;		/* bytes; 0 = 896 MiB */
-	size_t task_size;		/* bytes; 0 = TASK_SIZE_DEFAULT */
+	/*
+	 * The modelled machine (NULL: i386): its sizes are what every
+	 * object is charged, its pid_max limit is enforced, and its low
+	 * memory is the default budget.
+	 */
+	const struct pidfs_arch *arch;
+	uint64_t lowmem;		/* bytes; 0 = the arch's low memory */
+	size_t task_size;		/* bytes; 0 = the arch's */
 	int pid_max;			/* 0 = PID_MAX_DEFAULT */
 	int hash_shift;			/* -1 = pidhash_init()'s sizing */
 	unsigned int nproc;		/* tasks per uid; 0 = no limit */
+	/* Do not charge kernel references (pidfs_ref_charge()). */
+	bool no_ref_charge;
 	uid_t uid;			/* owner of init */
 	gid_t gid;
 };
 
-#define PIDFS_LOWMEM_DEFAULT	(UINT64_C(896) << 20)
+#define PIDFS_LOWMEM_DEFAULT	(UINT64_C(896) << 20)	/* i386's */
 
 /* A copy of what a renderer needs, taken under tasklist_lock. */
 struct task_info {
@@ -110,6 +123,7 @@ struct task_info {
 	int state, exit_state, exit_code;
 	int nr_threads;
 	bool is_leader;
+	bool session_leader;		/* of its group leader: setsid() ran */
 	uint64_t start_time;		/* ns since boot */
 	uint64_t serial;		/* of the task's PIDTYPE_PID struct pid */
 	unsigned int nproc;		/* tasks per uid limit; 0 = none */
@@ -127,6 +141,8 @@ struct pidfs_kernel_stats {
 	uint64_t released;		/* tasks reaped, ever */
 	size_t task_size;		/* bytes charged per task */
 	unsigned int nproc;
+	const struct pidfs_arch *arch;	/* the modelled machine */
+	size_t ref_size;		/* charged per kernel reference, or 0 */
 };
 
 /*
@@ -177,6 +193,20 @@ void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k);
 /* CLOCK_REALTIME seconds at boot, for /stat's btime. */
 uint64_t pidfs_kernel_boot_time(const struct pidfs_kernel *k);
+
+/*
+ * The referrers.  The kernel's /proc pins a dentry and a proc_inode for
+ * every inode it has looked up and not forgotten: the data structures
+ * that, in the patch's words, dwarf a struct pid.  A file system built on
+ * the model charges each reference it hands out (a lookup reply) to low
+ * memory at the modelled machine's sizes, as the kind LOWMEM_REF, and
+ * uncharges it when the kernel forgets it.  pidfs_ref_charge() returns
+ * 0, or -ENOMEM when low memory is full (the kernel's d_alloc() or
+ * new_inode() failing); both are no-ops for a kernel made with
+ * no_ref_charge.  Lock-free; any thread.
+ */
+int pidfs_ref_charge(struct pidfs_kernel *k);
+void pidfs_ref_uncharge(struct pidfs_kernel *k, uint64_t n);
 
 /* Per-uid task limit; 0 disables.  Existing tasks are not touched. */
 void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc);
@@ -237,9 +267,16 @@ int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp);
  * exit: -ESRCH no such live task; -EPERM pid 1.
  * reap: -ESRCH no such task; -ECHILD not a zombie.
  * kill: exit then reap, as one step.
- * setpgid: @pgid 0 means @pid.  -ESRCH; -EPERM for a session leader, or a
- *   group that does not exist in @pid's session.
- * setsid: -ESRCH; -EPERM when a process group numbered @pid exists.
+ * setpgid: @pgid 0 means @pid.  -ESRCH; -EINVAL for a thread other than
+ *   its group's leader, or a negative @pgid; -EPERM for a session leader,
+ *   or a group that does not exist in @pid's session.  (2.6.17's checks
+ *   of the caller, ESRCH for a task neither the caller nor its child,
+ *   EPERM across sessions and EACCES after the child's exec, have no
+ *   counterpart: the model has no calling process.)
+ * setsid: @pid's group leader becomes a session and group leader.
+ *   -ESRCH; -EPERM when it already leads a session, or when a process
+ *   group numbered @pid exists and @pid is not 1 (2.6.17's exemption for
+ *   init).
  * exec: installs @comm and @args (NUL-separated, @args_len bytes, at most
  *   PIDFS_ARGS_MAX); other threads of the group are released, as
  *   de_thread() does.  -ESRCH; -E2BIG for long args.

@@ -94,7 +94,7 @@ struct task_rec {
 	uid_t uid;
 	gid_t gid;
 	int state, exit_state, exit_code, nr_threads;
-	bool is_leader;
+	bool is_leader, session_leader;
 	uint64_t start_time, serial, args_hash;
 	size_t args_len;
 	char comm[TASK_COMM_LEN];
@@ -167,6 +167,7 @@ static void rec_fill(struct task_rec *r, const struct task_info *i)
 	r->ppid = i->ppid;
 	r->pgrp = i->pgrp;
 	r->session = i->session;
+	r->session_leader = i->session_leader;
 	r->uid = i->uid;
 	r->gid = i->gid;
 	r->state = i->state;
@@ -295,7 +296,7 @@ static size_t list_len(struct pid *pid, enum pid_type type)
 
 struct walk {
 	size_t pids, tasks, leaders, zombies;
-	size_t tgid_links, pgid_links, sid_links;
+	size_t group_members, pgid_links, sid_links;
 	uint64_t serials[MAX_TASKS];
 };
 
@@ -311,7 +312,7 @@ static int by_value(const void *a, const void *b)
 /* Check one task's links.  Call under rcu_read_lock(), in a quiet model. */
 static void check_task(struct task_struct *t)
 {
-	struct task_struct *leader = t->group_leader, *parent;
+	struct task_struct *leader = t->group_leader, *parent, *member;
 
 	fuzz_check(!t->released && t->kernel == k && t->image,
 		   "task %d: released, foreign or without image", t->pid);
@@ -322,9 +323,6 @@ static void check_task(struct task_struct *t)
 	fuzz_check(leader && !leader->released && thread_group_leader(leader) &&
 			   leader->pid == t->tgid && leader->tgid == t->tgid,
 		   "task %d: bad group leader", t->pid);
-	fuzz_check(pid_nr(t->pids[PIDTYPE_TGID].pid) == t->tgid,
-		   "task %d: TGID link to %d", t->pid,
-		   pid_nr(t->pids[PIDTYPE_TGID].pid));
 	fuzz_check(t->uid == leader->uid && t->gid == leader->gid,
 		   "task %d: credentials differ from its leader's", t->pid);
 	walk.tasks++;
@@ -337,6 +335,14 @@ static void check_task(struct task_struct *t)
 		return;
 	}
 	walk.leaders++;
+	/* The group is the thread_group list, not a pid type (2.6.17). */
+	walk.group_members++;
+	cds_list_for_each_entry(member, &t->thread_group, thread_group) {
+		fuzz_check(member->group_leader == t && member->tgid == t->pid,
+			   "leader %d: thread %d of another group", t->pid,
+			   member->pid);
+		walk.group_members++;
+	}
 	fuzz_check(t->pids[PIDTYPE_PGID].pid && t->pids[PIDTYPE_SID].pid,
 		   "leader %d: no group or session", t->pid);
 	parent = t->real_parent;
@@ -395,14 +401,6 @@ static void check_model(void)
 				"pid %d: PID list holds task %d", nr, t->pid);
 			check_task(t);
 		}
-		hlist_for_each_entry_rcu(t, &pid->tasks[PIDTYPE_TGID],
-					 pids[PIDTYPE_TGID].node) {
-			fuzz_check(t->tgid == nr &&
-					   t->pids[PIDTYPE_TGID].pid == pid,
-				   "pid %d: TGID list holds task %d", nr,
-				   t->pid);
-			walk.tgid_links++;
-		}
 		hlist_for_each_entry_rcu(t, &pid->tasks[PIDTYPE_PGID],
 					 pids[PIDTYPE_PGID].node) {
 			fuzz_check(thread_group_leader(t) &&
@@ -435,8 +433,9 @@ static void check_model(void)
 	fuzz_check(walk.tasks == ks.nr_tasks && walk.zombies == ks.nr_zombies,
 		   "walk found %zu tasks (%zu zombies), counters say %u (%u)",
 		   walk.tasks, walk.zombies, ks.nr_tasks, ks.nr_zombies);
-	fuzz_check(walk.tgid_links == walk.tasks,
-		   "%zu TGID links for %zu tasks", walk.tgid_links, walk.tasks);
+	fuzz_check(walk.group_members == walk.tasks,
+		   "%zu tasks in thread groups of %zu", walk.group_members,
+		   walk.tasks);
 	fuzz_check(walk.pgid_links == walk.leaders &&
 			   walk.sid_links == walk.leaders,
 		   "%zu leaders, %zu PGID and %zu SID links", walk.leaders,
@@ -453,17 +452,24 @@ static void check_model(void)
 		   (unsigned long long)lm.kind[LOWMEM_PID].objects, walk.pids,
 		   (unsigned long long)lm.kind[LOWMEM_TASK].objects,
 		   walk.tasks);
-	fuzz_check(
-		lm.kind[LOWMEM_PID].bytes == walk.pids * sizeof(struct pid) &&
-			lm.kind[LOWMEM_TASK].bytes == walk.tasks * task_size &&
-			lm.kind[LOWMEM_PIDMAP].bytes ==
-				lm.kind[LOWMEM_PIDMAP].objects * PAGE_SIZE &&
-			lm.kind[LOWMEM_PIDMAP].objects ==
-				(uint64_t)st.pidmap_pages,
-		"%s", "a kind's charge is not its objects times their size");
+	fuzz_check(lm.kind[LOWMEM_PID].bytes ==
+				   walk.pids * pidfs_arch_default.pid_size &&
+			   lm.kind[LOWMEM_TASK].bytes ==
+				   walk.tasks * task_size &&
+			   lm.kind[LOWMEM_PIDMAP].bytes ==
+				   lm.kind[LOWMEM_PIDMAP].objects * PAGE_SIZE &&
+			   lm.kind[LOWMEM_PIDMAP].objects ==
+				   (uint64_t)st.pidmap_pages,
+		   "%s", "a kind's charge is not its objects times their size");
+	fuzz_check(lm.kind[LOWMEM_PIDHASH].objects == 1 &&
+			   lm.kind[LOWMEM_PIDHASH].bytes == st.hash_charged,
+		   "the hash is charged %llu, not %zu",
+		   (unsigned long long)lm.kind[LOWMEM_PIDHASH].bytes,
+		   st.hash_charged);
 	fuzz_check(lm.used == lm.kind[LOWMEM_PID].bytes +
 					   lm.kind[LOWMEM_TASK].bytes +
-					   lm.kind[LOWMEM_PIDMAP].bytes &&
+					   lm.kind[LOWMEM_PIDMAP].bytes +
+					   lm.kind[LOWMEM_PIDHASH].bytes &&
 			   lm.used <= lm.budget,
 		   "zone charges %llu of %llu, its kinds sum otherwise",
 		   (unsigned long long)lm.used, (unsigned long long)lm.budget);
@@ -634,21 +640,28 @@ static bool group_in(pid_t pgrp, pid_t session)
 }
 
 /*
- * setpgid(2) and setsid(2) as the model has them: a session leader cannot
- * change group, and a group can be joined only in one's own session;
- * setsid fails for the leader of a process group (any group numbered as
- * its thread group, zombies included: their links hold the number).
+ * setpgid(2) and setsid(2) of 2.6.17: setpgid acts on a group leader
+ * only; a session leader (one that called setsid) cannot change group,
+ * and a group can be joined only in one's own session; setsid fails for
+ * a session leader, and where a process group is numbered as its thread
+ * group (zombies included: their links hold the number), unless that is
+ * 1.
  */
 static int group_errno(const struct task_rec *r)
 {
 	const struct task_rec *l = rec(before, r->tgid);
-	pid_t pgid = cmd.pgid ? cmd.pgid : l->pid;
+	pid_t pgid = cmd.pgid ? cmd.pgid : r->pid;
 
-	if (cmd.op == PIDFS_CTL_SETSID)
-		return group_in(l->pid, 0) ? -EPERM : 0;
-	if (l->session == l->pid)
+	if (cmd.op == PIDFS_CTL_SETSID) {
+		if (l->session_leader)
+			return -EPERM;
+		return l->pid > 1 && group_in(l->pid, 0) ? -EPERM : 0;
+	}
+	if (!r->is_leader)
+		return -EINVAL;
+	if (r->session_leader)
 		return -EPERM;
-	if (pgid != l->pid && !group_in(pgid, l->session))
+	if (pgid != r->pid && !group_in(pgid, r->session))
 		return -EPERM;
 	return 0;
 }

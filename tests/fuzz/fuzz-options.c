@@ -51,8 +51,10 @@ static bool config_equal(const struct pidfs_config *a,
 	       a->kp.pid_max == b->kp.pid_max &&
 	       a->kp.hash_shift == b->kp.hash_shift &&
 	       a->kp.nproc == b->kp.nproc && a->kp.uid == b->kp.uid &&
-	       a->kp.gid == b->kp.gid && a->model == b->model &&
-	       a->max_threads == b->max_threads && a->timeout == b->timeout;
+	       a->kp.gid == b->kp.gid && a->kp.arch == b->kp.arch &&
+	       a->kp.no_ref_charge == b->kp.no_ref_charge &&
+	       a->model == b->model && a->max_threads == b->max_threads &&
+	       a->timeout == b->timeout;
 }
 
 /* Every field within what the options allow; 0 or -1 means "default". */
@@ -94,7 +96,8 @@ static bool ref_uint(const char *s, unsigned long long max,
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return false;
-		if (v > (max - (unsigned long long)(*s - '0')) / 10)
+		if ((unsigned long long)(*s - '0') > max ||
+		    v > (max - (unsigned long long)(*s - '0')) / 10)
 			return false;
 		v = v * 10 + (unsigned long long)(*s - '0');
 	}
@@ -187,6 +190,19 @@ static bool reference(const char *key, const char *value,
 	} else if (!strcmp(key, "timeout")) {
 		if (!ref_uint(value, PIDFS_TIMEOUT_LIMIT, &v))
 			return false;
+	} else if (!strcmp(key, "charge_refs")) {
+		if (!ref_uint(value, 1, &v))
+			return false;
+	} else if (!strcmp(key, "arch")) {
+		*decided = true;
+		if (!value)
+			return false;
+		if (!strcmp(value, "i386"))
+			v = (uintptr_t)&pidfs_arch_i386;
+		else if (!strcmp(value, "x86_64"))
+			v = (uintptr_t)&pidfs_arch_x86_64;
+		else
+			return false;
 	}
 	*want = v;
 	return true;
@@ -209,6 +225,10 @@ static unsigned long long field(const struct pidfs_config *c, const char *key)
 		return (unsigned long long)c->kp.hash_shift;
 	if (!strcmp(key, "max_threads"))
 		return c->max_threads;
+	if (!strcmp(key, "arch"))
+		return (uintptr_t)c->kp.arch;
+	if (!strcmp(key, "charge_refs"))
+		return !c->kp.no_ref_charge;
 	return c->timeout;
 }
 
@@ -302,6 +322,11 @@ static void render(const struct pidfs_config *c, char *buf, size_t size)
 	if (c->kp.pid_max)
 		n += (size_t)snprintf(buf + n, size - n, ",pid_max=%d",
 				      c->kp.pid_max);
+	if (c->kp.arch)
+		n += (size_t)snprintf(buf + n, size - n, ",arch=%s",
+				      c->kp.arch->name);
+	if (c->kp.no_ref_charge)
+		n += (size_t)snprintf(buf + n, size - n, ",charge_refs=0");
 	if (c->kp.hash_shift >= 0)
 		snprintf(buf + n, size - n, ",hash_shift=%d", c->kp.hash_shift);
 }

@@ -175,7 +175,10 @@ model_snapshot() {
 	grep -Ev '^(OomEvents|ForkFailures|Slab|SUnreclaim|SReclaimable):' \
 		"$MNT/meminfo" |
 		if [ "$HD_SNAPSHOT_REFS" = 1 ]; then cat; else
-			grep -v '^KernelRefs:'; fi
+			# the kernel's references, and the free memory they
+			# are charged to (charge_refs)
+			grep -Ev '^(KernelRefs|ProcRefs|MemFree|MemAvailable|LowFree):'
+		fi
 }
 
 # expect_same_model BEFORE WHAT: the model looks as BEFORE did.

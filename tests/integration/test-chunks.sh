@@ -68,11 +68,11 @@ for size in 1 1024; do
 done
 # An error reply, read again from an open ctl.
 exec 5<>"$MNT/ctl"
-"$PREADCAT" -F 5 -w 'setsid 1' >/dev/null 2>&1 && fail "setsid 1 succeeded"
+"$PREADCAT" -F 5 -w 'exit 1' >/dev/null 2>&1 && fail "exit 1 succeeded"
 for size in 1 5 1024; do
 	"$PREADCAT" -v -c "$size" -F 5 >"$PIDFS_TMP/reply" ||
 		fail "an error reply in $size-byte chunks differs from one read"
-	grep -q '^error: setsid: ' "$PIDFS_TMP/reply" ||
+	grep -q '^error: exit: ' "$PIDFS_TMP/reply" ||
 		fail "error reply: $(cat "$PIDFS_TMP/reply")"
 done
 exec 5>&-

@@ -214,7 +214,7 @@ r6=$("$PREADCAT" -F 6 -w 'fork 1 six')
 expect_eq "$("$PREADCAT" -F 5)" "$r5" "each open keeps its own reply"
 expect_eq "$("$PREADCAT" -F 6)" "$r6" "and the other keeps its own"
 expect_eq "$(cat "$MNT/$r5/comm")" five "the first open's reply names its task"
-"$PREADCAT" -F 5 -w 'setsid 1' >/dev/null 2>&1 && fail "setsid 1 succeeded"
+"$PREADCAT" -F 5 -w 'exit 1' >/dev/null 2>&1 && fail "exit 1 succeeded"
 expect_eq "$("$PREADCAT" -F 5 | cut -c1-7)" "error: " \
 	"a failed command replaces the reply"
 expect_eq "$("$PREADCAT" -F 6)" "$r6" "without touching another open's"

@@ -41,6 +41,9 @@ z=$(ctl 'fork 1 zombie')
 ctl "exit $z" >/dev/null
 s=$(ctl 'fork 1 sess')
 ctl "setsid $s" >/dev/null
+# init's first setsid succeeds (2.6.17 exempts session 1); then it leads
+ctl 'setsid 1' >/dev/null
+th=$(ctl "thread $a")
 before=$(state)
 
 err $ESRCH 'fork 999'
@@ -62,8 +65,9 @@ err $EPERM 'setpgid 1 0'	# a session leader
 err $EPERM "setpgid $s 0"	# so is a setsid's task
 err $EPERM "setpgid $a $s"	# a group of another session
 err $EPERM "setpgid $a 999"	# no such group
+err $EINVAL "setpgid $th 0"	# a thread, not its group's leader
 err $ESRCH 'setsid 999'
-err $EPERM 'setsid 1'		# already a group leader
+err $EPERM 'setsid 1'		# already a session leader
 err $EPERM "setsid $s"
 err $ESRCH 'exec 999 vim'
 err $ESRCH 'setuid 999 1000'

@@ -193,7 +193,7 @@ done
 
 # ---- meminfo ---------------------------------------------------------------
 
-mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures KernelRefs"
+mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures PidStructHostSize PidHashBytes ProcRefs ProcRefSize KernelRefs"
 expect_eq "$(cut -d: -f1 "$MNT/meminfo" | tr '\n' ' ')" "$mkeys " \
 	"meminfo: keys in order"
 # Linux's layout: key and colon padded to 16 columns, value to 24.
@@ -212,7 +212,16 @@ expect_eq "$(meminfo MemFree)" "$(meminfo LowFree)" \
 	"meminfo: MemFree is LowFree"
 expect_eq "$(meminfo TaskStructSize)" 4096 \
 	"meminfo: TaskStructSize is task_size"
-[ "$(meminfo PidStructSize)" -gt 0 ] || fail "PidStructSize"
+# The default machine's charges (i386): a 36-byte struct pid, 4-byte
+# buckets (hash_shift=5: 32 of them); the daemon's struct pid is its own.
+expect_eq "$(meminfo PidStructSize)" 36 "meminfo: PidStructSize is i386's"
+[ "$(meminfo PidStructHostSize)" -gt 0 ] || fail "PidStructHostSize"
+expect_eq "$(meminfo PidHashBytes)" 128 "meminfo: the hash is charged"
+# Each reference the kernel holds on a task inode: a dentry and a
+# proc_inode of i386 (132 + 356 bytes).
+expect_eq "$(meminfo ProcRefSize)" 488 "meminfo: ProcRefSize is i386's"
+expect_eq "$(meminfo ProcRefs)" "$(meminfo KernelRefs)" \
+	"meminfo: every kernel reference is charged"
 # init, sshd(vim), x)y(z, c, the thread, the zombie
 expect_eq "$(meminfo TaskStructs)" 6 "meminfo: TaskStructs counts every task"
 expect_eq "$(meminfo PidStructs)" 6 \
@@ -226,7 +235,7 @@ pass "meminfo: LowTotal - LowFree is Slab"
 [ $((slab * 1024)) -ge $((6 * 4096 + 6 * $(meminfo PidStructSize))) ] ||
 	fail "meminfo: Slab $slab kB for 6 tasks and pids"
 pass "meminfo: Slab holds the tasks and pids"
-# One more fork charges one task_struct and one struct pid: 4 kB + 72 B.
+# One more fork charges one task_struct and one struct pid (PidStructSize).
 extra=$(ctl 'fork 1 extra')
 delta=$(($(meminfo Slab) - slab))
 [ "$delta" -eq 4 ] || [ "$delta" -eq 5 ] ||
@@ -241,7 +250,7 @@ pass "meminfo: a reaped task gives it back"
 
 # ---- pidhash ---------------------------------------------------------------
 
-pkeys="pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps"
+pkeys="pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps hash_charged pid_max_limit pid_struct_size"
 expect_eq "$(cut -d: -f1 "$MNT/pidhash" | tr '\n' ' ')" "$pkeys " \
 	"pidhash: keys in order"
 grep -qvE '^[a-z_]+: [0-9]+$' "$MNT/pidhash" && fail "pidhash: a line not 'key: N'"
@@ -253,6 +262,9 @@ expect_eq "$(ph hash_shift)" 5 "pidhash: hash_shift is the option's"
 expect_eq "$(ph hash_buckets)" 32 "pidhash: 2^hash_shift buckets"
 expect_eq "$(ph serials)" "$extra" "pidhash: serials handed out"
 expect_eq "$(ph wraps)" 0 "pidhash: no wrap yet"
+expect_eq "$(ph hash_charged)" 128 "pidhash: 32 buckets of i386's 4 bytes"
+expect_eq "$(ph pid_max_limit)" 32768 "pidhash: i386's PID_MAX_LIMIT"
+expect_eq "$(ph pid_struct_size)" 36 "pidhash: i386's struct pid"
 
 # ---- the rest --------------------------------------------------------------
 

@@ -54,9 +54,32 @@ for o in pin=foo pin= pin lowmem=1 lowmem=63K lowmem=65G lowmem=1T lowmem=x \
 	nproc=-1 nproc=x hash_shift=23 hash_shift=-1 max_threads=0 \
 	max_threads=1001 timeout=-1 timeout=31536001 timeout=1s \
 	pid_max=1 pid_max=300 pid_max=01 pid_max=0400 nproc=01 hash_shift=01 \
-	max_threads=01 timeout=01 lowmem=0896M task_size=010K; do
+	max_threads=01 timeout=01 lowmem=0896M task_size=010K \
+	arch=amd64 arch= arch pid_max=32769; do
 	bad_start "-o $o" "${o%%=*}" -o "$o" "$M"
 done
+bad_start "pid_max above i386's limit" pid_max -o pid_max=40000,arch=i386 "$M"
+
+# ---- the modelled machine ---------------------------------------------------
+
+# x86_64: all of its 1 GiB is low memory, pid_max goes past 32768, and a
+# struct pid is charged 64 bytes, a hash bucket 8.
+pidfs_mount arch=x86_64,pid_max=40000
+mi() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/meminfo"; }
+ph() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/pidhash"; }
+expect_eq "$(mi MemTotal)" 1048576 "x86_64: low memory is all of 1 GiB"
+expect_eq "$(mi PidStructSize)" 64 "x86_64: a struct pid is charged 64"
+expect_eq "$(ph pid_max):$(ph pid_max_limit)" 40000:4194304 \
+	"x86_64: pid_max above 32768"
+expect_eq "$(mi PidHashBytes)" $((4096 * 8)) "x86_64: 4096 buckets of 8"
+expect_eq "$(mi ProcRefSize)" $((208 + 608)) "x86_64: dentry + proc_inode"
+pidfs_umount
+# charge_refs=0: the kernel's references cost the model nothing.
+pidfs_mount charge_refs=0
+cat "$MNT/1/status" >/dev/null
+expect_eq "$(mi ProcRefSize):$(mi ProcRefs)" 0:0 "charge_refs=0"
+[ "$(mi KernelRefs)" -gt 0 ] || fail "charge_refs=0: no kernel reference"
+pidfs_umount
 bad_start "an unknown option" bogus -o bogus=1 "$M"
 bad_start "an unknown flag" -x -x "$M"
 bad_start "one bad option among good ones" pid_max -o pin=task,pid_max=0,nproc=5 "$M"
