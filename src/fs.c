@@ -53,6 +53,7 @@
 #include "pidfs/ctl.h"
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
+#include "pidfs/pidfd.h"
 #include "pidfs/procfmt.h"
 
 #define NODE_OBJ	(UINT64_C(1) << 62)	/* | pin << 4 | entry */
@@ -74,12 +75,14 @@ enum pid_entry_id {
 	E_STATUS,
 	E_CMDLINE,
 	E_COMM,
+	E_PIDFD,	/* a pidfd: src/pidfd.c */
 	E_TASK,		/* /<tgid>/task */
 	T_DIR,		/* /<tgid>/task/<tid> */
 	T_STAT,
 	T_STATUS,
 	T_CMDLINE,
 	T_COMM,
+	T_PIDFD,	/* the last: on_event() deletes T_DIR's down from it */
 	NR_PID_ENTRIES,
 };
 
@@ -99,12 +102,15 @@ static const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[E_STATUS] = { "status", S_IFREG | 0444, E_DIR, procfmt_status },
 	[E_CMDLINE] = { "cmdline", S_IFREG | 0444, E_DIR, procfmt_cmdline },
 	[E_COMM] = { "comm", S_IFREG | 0444, E_DIR, procfmt_comm },
+	/* read and write for the owner, as a pidfs inode's S_IRWXU */
+	[E_PIDFD] = { "pidfd", S_IFREG | 0600, E_DIR, NULL },
 	[E_TASK] = { "task", S_IFDIR | 0555, E_DIR, NULL },
 	[T_DIR] = { NULL, S_IFDIR | 0555, E_TASK, NULL },
 	[T_STAT] = { "stat", S_IFREG | 0444, T_DIR, procfmt_stat },
 	[T_STATUS] = { "status", S_IFREG | 0444, T_DIR, procfmt_status },
 	[T_CMDLINE] = { "cmdline", S_IFREG | 0444, T_DIR, procfmt_cmdline },
 	[T_COMM] = { "comm", S_IFREG | 0444, T_DIR, procfmt_comm },
+	[T_PIDFD] = { "pidfd", S_IFREG | 0600, T_DIR, NULL },
 };
 
 /* ---- the global table -------------------------------------------------- */
@@ -191,11 +197,12 @@ struct ctl_file {
 
 #define CTL_BUCKETS 64
 
-enum inval_kind { INVAL_INODE, INVAL_DELETE };
+enum inval_kind { INVAL_INODE, INVAL_DELETE, INVAL_POLL };
 
 struct inval {
 	enum inval_kind kind;
 	fuse_ino_t ino;			/* the inode, or the entry's parent */
+	struct fuse_pollhandle *ph;	/* INVAL_POLL: woken, then destroyed */
 	fuse_ino_t child;		/* INVAL_DELETE: the entry's inode */
 	char name[16];			/* INVAL_DELETE: the entry's name */
 };
@@ -230,6 +237,7 @@ struct pidfs_fs {
 	gid_t gid;				/* immutable */
 	double timeout;				/* immutable */
 	bool exact;				/* immutable: -o exact */
+	struct pidfd_table *pidfds;		/* its own lock; src/pidfd.c */
 
 	uint64_t kernel_refs;			/* ATOMIC: unforgotten lookups */
 	uint64_t requests[NR_OPCODES];		/* ATOMIC */
@@ -269,7 +277,8 @@ static const char *const opcode_names[NR_OPCODES] = {
 	[5] = "readlink",
 	[14] = "open", [15] = "read", [16] = "write", [17] = "statfs",
 	[18] = "release", [25] = "flush", [27] = "opendir", [28] = "readdir",
-	[29] = "releasedir", [42] = "batch_forget", [99 % NR_OPCODES] = NULL,
+	[29] = "releasedir", [39] = "ioctl", [40] = "poll",
+	[42] = "batch_forget", [99 % NR_OPCODES] = NULL,
 };
 
 static void count(struct pidfs_fs *fs, int opcode)
@@ -297,6 +306,12 @@ static inline pidfs_pin_t node_pin(fuse_ino_t ino)
 static inline enum pid_entry_id node_entry(fuse_ino_t ino)
 {
 	return (enum pid_entry_id)(ino & ENTRY_MASK);
+}
+
+static inline bool is_pidfd_node(fuse_ino_t ino)
+{
+	return is_task_node(ino) &&
+	       (node_entry(ino) == E_PIDFD || node_entry(ino) == T_PIDFD);
 }
 
 static inline bool is_ctl_node(fuse_ino_t ino)
@@ -364,13 +379,70 @@ static int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin,
 	return err;
 }
 
+/*
+ * A pidfd file's view of the task @pin names: the task's state and, once
+ * it has exited, its exit status (the task's own while it is a zombie,
+ * its pidfs inode's once reaped).  Never fails: a reaped task is a state.
+ */
+static void pidfd_view_of(struct pidfs_fs *fs, pidfs_pin_t pin,
+			  struct task_info *ti, struct pidfd_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->ti = ti;
+	v->serial = fs->pin->serial(pin);
+	if (task_info_of(fs, pin, ti)) {
+		v->state = PIDFD_REAPED;
+		v->has_exit =
+			pidfd_inode_exit_code(fs->pidfds, pin, &v->exit_code);
+	} else if (ti->exit_state) {
+		v->state = PIDFD_EXITED;
+		v->has_exit = true;
+		v->exit_code = pidfd_wait_status(ti->exit_code);
+	}
+}
+
+/* A pidfd file's text, and its attributes; any thread. */
+static size_t pidfd_render(struct pidfs_fs *fs, pidfs_pin_t pin,
+			   struct task_info *ti, char *buf, size_t size)
+{
+	struct pidfd_view v;
+	size_t len;
+
+	pidfd_view_of(fs, pin, ti, &v);
+	len = pidfd_show(buf, size, &v);
+	return len < size ? len : size - 1;
+}
+
+static void pidfd_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
+{
+	pidfs_pin_t pin = node_pin(ino);
+	struct task_info ti;
+	struct pidfd_view v;
+	char buf[512];
+
+	pidfd_view_of(fs, pin, &ti, &v);
+	attr_init(fs, st, pid_entries[node_entry(ino)].mode,
+		  fs->pin->serial(pin) << ENTRY_BITS | node_entry(ino));
+	st->st_size = (off_t)pidfd_show(buf, sizeof(buf), &v);
+	if (v.state != PIDFD_REAPED) {
+		st->st_uid = ti.uid;
+		st->st_gid = ti.gid;
+		attr_time_ns(st, pidfs_kernel_boot_time(fs->k), ti.start_time);
+	}
+}
+
 /* Render task entry @e of the task @pin names, into @buf. */
 static int task_render(struct pidfs_fs *fs, pidfs_pin_t pin,
 		       enum pid_entry_id e, struct task_info *ti, char *buf,
 		       size_t size, size_t *len)
 {
-	int err = task_info_of(fs, pin, ti);
+	int err;
 
+	if (e == E_PIDFD || e == T_PIDFD) {
+		*len = pidfd_render(fs, pin, ti, buf, size);
+		return 0;
+	}
+	err = task_info_of(fs, pin, ti);
 	if (err)
 		return err;
 	*len = 0;
@@ -391,6 +463,10 @@ static int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
 
 	if (e >= NR_PID_ENTRIES)
 		return -ENOENT;
+	if (is_pidfd_node(ino)) {
+		pidfd_attr(fs, ino, st);
+		return 0;
+	}
 	err = task_info_of(fs, pin, &ti);
 	if (err)
 		return err;
@@ -590,10 +666,19 @@ static int reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
 	return fuse_reply_entry(req, &e);
 }
 
+/* A poll handle no longer kept: pidfd_table's drop callback. */
+static void pollhandle_drop(void *ph)
+{
+	fuse_pollhandle_destroy(ph);
+}
+
 /* Drop @n lookups of node @ino. */
 static void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 {
 	if (is_task_node(ino)) {
+		if (is_pidfd_node(ino))
+			pidfd_inode_put(fs->pidfds, node_pin(ino), n,
+					pollhandle_drop);
 		fs->pin->put(node_pin(ino), n);
 		__atomic_fetch_sub(&fs->kernel_refs, n, __ATOMIC_RELAXED);
 	} else if (is_ctl_node(ino)) {
@@ -661,6 +746,11 @@ static void reply_task_entry(fuse_req_t req, struct pidfs_fs *fs,
 	fuse_ino_t ino = task_node(pin, e);
 	struct stat st;
 
+	if (is_pidfd_node(ino) && pidfd_inode_get(fs->pidfds, pin)) {
+		fs->pin->put(pin, 1);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	__atomic_fetch_add(&fs->kernel_refs, 1, __ATOMIC_RELAXED);
 	if (task_attr(fs, ino, &st)) {
 		node_forget(fs, ino, 1);
@@ -703,6 +793,12 @@ static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
 	fuse_reply_err(req, ENOENT);
 }
 
+/* A visitor (a process outside the model) has no pidfd file. */
+static inline bool visitor_has(int e)
+{
+	return e != E_PIDFD && e != T_PIDFD;
+}
+
 static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
 			   fuse_ino_t parent, const char *name)
 {
@@ -717,7 +813,7 @@ static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
 	} else {
 		for (int i = 0; i < NR_PID_ENTRIES; i++)
 			if (pid_entries[i].parent == dir && pid_entries[i].name &&
-			    (enum pid_entry_id)i != dir &&
+			    (enum pid_entry_id)i != dir && visitor_has(i) &&
 			    !strcmp(pid_entries[i].name, name))
 				e = (enum pid_entry_id)i;
 		if (e == NR_PID_ENTRIES)
@@ -901,7 +997,7 @@ static int node_render(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 	if (is_task_node(ino)) {
 		enum pid_entry_id e = node_entry(ino);
 
-		if (e >= NR_PID_ENTRIES || !pid_entries[e].show)
+		if (e >= NR_PID_ENTRIES || S_ISDIR(pid_entries[e].mode))
 			return -EISDIR;
 		return task_render(fs, node_pin(ino), e, &ti, buf, size, len);
 	}
@@ -1188,7 +1284,7 @@ static void readdir_visitor(struct dirbuf *d, fuse_ino_t ino, off_t off)
 	}
 	for (int i = 0; i < NR_PID_ENTRIES; i++) {
 		if (pid_entries[i].parent != dir || i == (int)dir ||
-		    off >= i + 2)
+		    off >= i + 2 || !visitor_has(i))
 			continue;
 		if (!dir_add(d, pid_entries[i].name, pid_entries[i].mode,
 			     visitor_node(visitor_nr(ino), i), i + 2))
@@ -1251,6 +1347,27 @@ static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
 static void job_inval(struct inval_job *j, fuse_ino_t ino)
 {
 	job_add(j, INVAL_INODE, ino);
+}
+
+/*
+ * Wake the pollers of the pidfs inode of @pin: its poll handles go into
+ * the job, for the notifier to send and destroy.
+ */
+static void job_wake_pidfd(struct pidfs_fs *fs, struct inval_job *j,
+			   pidfs_pin_t pin)
+{
+	void **v;
+	size_t n = pidfd_inode_take_waiters(fs->pidfds, pin, &v);
+
+	for (size_t i = 0; i < n; i++) {
+		struct inval *w = job_add(j, INVAL_POLL, 0);
+
+		if (w)
+			w->ph = v[i];
+		else
+			fuse_pollhandle_destroy(v[i]);
+	}
+	free(v);
 }
 
 /* Entry @name of @parent, which must be @child, is gone. */
@@ -1354,7 +1471,7 @@ static void on_event(void *arg, const struct pidfs_event_rec *ev)
 		break;
 	case PIDFS_EV_RELEASE:
 		/* task/<tid>/ and its files, under the leader's task/ */
-		for (int e = T_COMM; e > T_DIR; e--)
+		for (int e = T_PIDFD; e > T_DIR; e--)
 			job_delete(j, task_node(pin, T_DIR), pid_entries[e].name,
 				   0, task_node(pin, e));
 		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
@@ -1366,9 +1483,15 @@ static void on_event(void *arg, const struct pidfs_event_rec *ev)
 				   0, task_node(pin, e));
 		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
 		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
+		/* its pidfds keep the exit status, as pidfs_exit() does */
+		pidfd_inode_exit(fs->pidfds, pin,
+				 pidfd_wait_status(ev->exit_code));
+		job_wake_pidfd(fs, j, pin);
 		/* and every cached inode of the task: */
 		__attribute__((fallthrough));
 	case PIDFS_EV_CHANGE:
+		if (ev->ev == PIDFS_EV_CHANGE && ev->exit_state)
+			job_wake_pidfd(fs, j, pin);
 		for (int e = 0; e < NR_PID_ENTRIES; e++)
 			job_inval(j, task_node(pin, e));
 		break;
@@ -1385,7 +1508,9 @@ static bool send_inval(struct pidfs_fs *fs, const struct inval *v)
 {
 	int err;
 
-	if (v->kind == INVAL_INODE)
+	if (v->kind == INVAL_POLL)
+		err = fuse_lowlevel_notify_poll(v->ph);
+	else if (v->kind == INVAL_INODE)
 		err = fuse_lowlevel_notify_inval_inode(fs->se, v->ino, 0, 0);
 	else
 		err = fuse_lowlevel_notify_delete(fs->se, v->ino, v->child,
@@ -1424,6 +1549,9 @@ static void *notifier_main(void *arg)
 			sending = !__atomic_load_n(&fs->nq_stop,
 						   __ATOMIC_RELAXED) &&
 				  send_inval(fs, &j->v[i]);
+		for (size_t i = 0; i < j->n; i++)
+			if (j->v[i].kind == INVAL_POLL)
+				fuse_pollhandle_destroy(j->v[i].ph);
 		if (j->req) {
 			if (j->err)
 				fuse_reply_err(j->req, j->err);
@@ -1468,6 +1596,52 @@ static void refuse_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino)
 	free(j);
 }
 
+/*
+ * A pidfd's "kill [CODE]" or "exit [CODE]": the command ctl would run,
+ * on the task the file's pin names now, so each pin model answers its
+ * way: pid, ESRCH once the struct pid has no task; task, ESRCH for a
+ * released task, still charged; nr, whoever has the number now.  The
+ * task is resolved, then acted on by its number (the task layer acts on
+ * numbers), and answered once its invalidations are out, as ctl is.
+ * Permission as kill(2)'s: root, the mount's owner, or the task's owner.
+ */
+static void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
+			const char *buf, size_t size)
+{
+	uid_t uid = fuse_req_ctx(req)->uid;
+	struct task_struct *t;
+	struct pidfd_cmd cmd;
+	struct task_info ti;
+	struct inval_job *j;
+	int err;
+
+	if (pidfd_parse_cmd(buf, size, &cmd))
+		return (void)fuse_reply_err(req, EINVAL);
+	t = fs->pin->task(fs->k, node_pin(ino));
+	if (!t)
+		return (void)fuse_reply_err(req, ESRCH);
+	err = pidfs_task_info(t, &ti);
+	put_task_struct(t);
+	if (err)
+		return (void)fuse_reply_err(req, -err);
+	if (uid && uid != fs->uid && uid != ti.uid)
+		return (void)fuse_reply_err(req, EPERM);
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return (void)fuse_reply_err(req, ENOMEM);
+	cur_job = j;
+	if (cmd.op == PIDFD_OP_KILL)
+		err = pidfs_kill(fs->k, ti.pid, cmd.code);
+	else
+		err = pidfs_exit(fs->k, ti.pid, cmd.code);
+	cur_job = NULL;
+	job_delete_siblings(fs, j);
+	j->req = req;
+	j->err = -err;
+	j->written = size;
+	job_queue(fs, j);
+}
+
 static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 			size_t size, off_t off, struct fuse_file_info *fi)
 {
@@ -1479,6 +1653,8 @@ static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	int err;
 
 	count(fs, 16);
+	if (is_pidfd_node(ino))
+		return pidfd_write(req, fs, ino, buf, size);
 	if (!is_ctl_node(ino))
 		return refuse_write(req, fs, ino);
 	if (fuse_req_ctx(req)->uid != fs->uid)
@@ -1538,7 +1714,8 @@ static void pidfs_open(fuse_req_t req, fuse_ino_t ino,
 	 * -o exact: an open file of our own, read past the page cache.
 	 * Only ctl may be written: refused here, no byte reaches a cache.
 	 */
-	if ((fi->flags & O_ACCMODE) != O_RDONLY && !is_ctl_node(ino))
+	if ((fi->flags & O_ACCMODE) != O_RDONLY && !is_ctl_node(ino) &&
+	    !is_pidfd_node(ino))
 		return (void)fuse_reply_err(req, EACCES);
 	of = calloc(1, sizeof(*of));
 	if (!of)
@@ -1578,6 +1755,11 @@ static void pidfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat st;
 
 	count(fs, 4);
+	if (is_pidfd_node(ino) && to_set == FUSE_SET_ATTR_SIZE) {
+		/* O_TRUNC of a command file: nothing to truncate */
+		pidfd_attr(fs, ino, &st);
+		return (void)fuse_reply_attr(req, &st, 0);
+	}
 	if (!is_ctl_node(ino) || (to_set & ~(FUSE_SET_ATTR_SIZE |
 					     FUSE_SET_ATTR_ATIME_NOW |
 					     FUSE_SET_ATTR_MTIME_NOW |
@@ -1638,6 +1820,83 @@ static void pidfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fuse_reply_err(req, EPERM);
 }
 
+/*
+ * poll: every file answers, since one ENOSYS would turn poll off for the
+ * whole mount.  Files are always ready (ctl for writing too); a pidfd
+ * answers as pidfd_poll() and keeps the handle in its pidfs inode, which
+ * the notifier wakes at the task's exit and at its reap.  The handle is
+ * kept before the state is read, so an exit between the two still wakes
+ * it.  Always reaches the daemon: the kernel caches no poll answer.
+ */
+static void pidfs_poll(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi, struct fuse_pollhandle *ph)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	unsigned int mask = POLLIN | POLLRDNORM;
+	struct pidfd_view v;
+	struct task_info ti;
+	void *evicted = NULL;
+
+	count(fs, 40);
+	if (!is_pidfd_node(ino)) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		if (is_ctl_node(ino))
+			mask |= POLLOUT | POLLWRNORM;
+		return (void)fuse_reply_poll(req, mask);
+	}
+	if (ph &&
+	    pidfd_inode_add_waiter(fs->pidfds, node_pin(ino), ph, &evicted))
+		fuse_pollhandle_destroy(ph);
+	if (evicted) {
+		/* its poller polls again and hands a fresh handle */
+		fuse_lowlevel_notify_poll(evicted);
+		fuse_pollhandle_destroy(evicted);
+	}
+	pidfd_view_of(fs, node_pin(ino), &ti, &v);
+	fuse_reply_poll(req, pidfd_poll_mask(v.state));
+}
+
+/*
+ * ioctl: PIDFD_GET_INFO on a pidfd, through FUSE's restricted ioctl (the
+ * kernel copies _IOC_SIZE bytes each way).  Like copy_struct_to_user(),
+ * the reply is the caller's size: ours, then zeroes.  ENOTTY otherwise.
+ */
+static void pidfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd,
+			void *arg, struct fuse_file_info *fi,
+			unsigned int flags, const void *in_buf, size_t in_bufsz,
+			size_t out_bufsz)
+{
+	struct pidfs_fs *fs = fs_of(req);
+	struct pidfd_info info;
+	struct pidfd_view v;
+	struct task_info ti;
+	uint64_t mask = 0;
+	int usize, err;
+	char *out;
+
+	count(fs, 39);
+	if (!is_pidfd_node(ino) || !pidfd_is_get_info(cmd))
+		return (void)fuse_reply_err(req, ENOTTY);
+	usize = pidfd_info_size(cmd);
+	if (usize < 0)
+		return (void)fuse_reply_err(req, -usize);
+	if (in_bufsz < sizeof(mask) || out_bufsz < (size_t)usize)
+		return (void)fuse_reply_err(req, EINVAL);
+	memcpy(&mask, in_buf, sizeof(mask));
+	pidfd_view_of(fs, node_pin(ino), &ti, &v);
+	err = pidfd_get_info(&v, mask, &info);
+	if (err)
+		return (void)fuse_reply_err(req, -err);
+	out = calloc(1, (size_t)usize);
+	if (!out)
+		return (void)fuse_reply_err(req, ENOMEM);
+	memcpy(out, &info,
+	       (size_t)usize < sizeof(info) ? (size_t)usize : sizeof(info));
+	fuse_reply_ioctl(req, 0, out, (size_t)usize);
+	free(out);
+}
+
 static void pidfs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct pidfs_fs *fs = fs_of(req);
@@ -1688,6 +1947,8 @@ const struct fuse_lowlevel_ops pidfs_fs_ops = {
 	.opendir = pidfs_opendir,
 	.readdir = pidfs_readdir,
 	.statfs = pidfs_statfs,
+	.poll = pidfs_poll,
+	.ioctl = pidfs_ioctl,
 };
 
 /* ---- global files ------------------------------------------------------------- */
@@ -1808,7 +2069,11 @@ struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params)
 	fs->timeout = params->timeout;
 	fs->exact = params->exact;
 	fs->ctl = pidfs_ctl_create(fs->k);
-	if (!fs->ctl) {
+	fs->pidfds = pidfd_table_create(pidfs_kernel_lowmem(fs->k));
+	if (!fs->ctl || !fs->pidfds) {
+		pidfd_table_destroy(fs->pidfds, pollhandle_drop);
+		if (fs->ctl)
+			pidfs_ctl_destroy(fs->ctl);
 		free(fs);
 		return NULL;
 	}
@@ -1860,6 +2125,9 @@ int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
 
 	stop_notifier(fs);
 	pidfs_kernel_set_event_hook(fs->k, NULL, NULL);
+	/* the kernel's pidfs inodes went with the mount: their exit info too */
+	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
+	fs->pidfds = NULL;
 	pidfs_kernel_release_all(fs->k);
 
 	/*
@@ -1921,6 +2189,7 @@ void pidfs_fs_destroy(struct pidfs_fs *fs)
 		free(fs->snaps[g].buf);
 		pthread_mutex_destroy(&fs->snaps[g].lock);
 	}
+	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
 	pidfs_ctl_destroy(fs->ctl);
 	pthread_mutex_destroy(&fs->ctl_lock);
 	pthread_mutex_destroy(&fs->nq_lock);
