@@ -1597,6 +1597,32 @@ static void refuse_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino)
 }
 
 /*
+ * Move what concerns node @ino itself from @j to @later.  The writer of
+ * a file holds its inode's lock and pages until its reply, and the
+ * kernel takes them to invalidate or delete that inode: so the written
+ * file's own invalidations must follow the reply, not precede it.
+ */
+static void job_split_self(struct inval_job *j, struct inval_job *later,
+			   fuse_ino_t ino)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < j->n; i++) {
+		struct inval *v = &j->v[i], *w;
+
+		if (v->ino != ino &&
+		    !(v->kind == INVAL_DELETE && v->child == ino)) {
+			j->v[keep++] = *v;
+			continue;
+		}
+		w = job_add(later, v->kind, v->ino);
+		if (w)
+			*w = *v;
+	}
+	j->n = keep;
+}
+
+/*
  * A pidfd's "kill [CODE]" or "exit [CODE]": the command ctl would run,
  * on the task the file's pin names now, so each pin model answers its
  * way: pid, ESRCH once the struct pid has no task; task, ESRCH for a
@@ -1612,7 +1638,7 @@ static void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 	struct task_struct *t;
 	struct pidfd_cmd cmd;
 	struct task_info ti;
-	struct inval_job *j;
+	struct inval_job *j, *later;
 	int err;
 
 	if (pidfd_parse_cmd(buf, size, &cmd))
@@ -1627,8 +1653,12 @@ static void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 	if (uid && uid != fs->uid && uid != ti.uid)
 		return (void)fuse_reply_err(req, EPERM);
 	j = calloc(1, sizeof(*j));
-	if (!j)
+	later = calloc(1, sizeof(*later));
+	if (!j || !later) {
+		free(j);
+		free(later);
 		return (void)fuse_reply_err(req, ENOMEM);
+	}
 	cur_job = j;
 	if (cmd.op == PIDFD_OP_KILL)
 		err = pidfs_kill(fs->k, ti.pid, cmd.code);
@@ -1636,10 +1666,12 @@ static void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 		err = pidfs_exit(fs->k, ti.pid, cmd.code);
 	cur_job = NULL;
 	job_delete_siblings(fs, j);
+	job_split_self(j, later, ino);
 	j->req = req;
 	j->err = -err;
 	j->written = size;
 	job_queue(fs, j);
+	job_queue(fs, later);
 }
 
 static void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,

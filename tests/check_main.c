@@ -20,6 +20,7 @@ static const struct {
 	{ "task", task_suite },
 	{ "procfmt", procfmt_suite },
 	{ "ctl", ctl_suite },
+	{ "pidfd", pidfd_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)

@@ -18,5 +18,6 @@ Suite *pid_suite(void);
 Suite *task_suite(void);
 Suite *procfmt_suite(void);
 Suite *ctl_suite(void);
+Suite *pidfd_suite(void);
 
 #endif /* PIDFS_TESTS_SUITES_H */

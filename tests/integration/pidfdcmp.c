@@ -11,7 +11,6 @@
  *   pidfdcmp MNT epoll N     N pidfds of each kind in one epoll, every
  *                            task exits: every wakeup arrives
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -126,7 +125,9 @@ static void get_info(int fd, uint64_t mask, size_t size, unsigned char *buf,
 {
 	memset(buf, 0xaa, size);
 	memcpy(buf, &mask, sizeof(mask));
-	*err = ioctl(fd, _IOWR(PIDFS_IOCTL_MAGIC, 11, char[size]), buf) ?
+	*err = ioctl(fd,
+		     _IOC(_IOC_READ | _IOC_WRITE, PIDFS_IOCTL_MAGIC, 11, size),
+		     buf) ?
 		       errno :
 		       0;
 }
