@@ -110,7 +110,7 @@ int pidfd_parse_cmd(const char *buf, size_t len, struct pidfd_cmd *cmd)
 	if (len && buf[len - 1] == '\n')
 		len--;
 	while (i < len && buf[i] != ' ') {
-		if (w + 1 >= sizeof(word))
+		if (w + 1 >= sizeof(word) || !buf[i])
 			return -EINVAL;
 		word[w++] = buf[i++];
 	}

@@ -154,6 +154,8 @@ START_TEST(test_parse)
 	/* not NUL-terminated: only @len bytes count */
 	ck_assert_int_eq(pidfd_parse_cmd("exit 12345", 6, &c), 0);
 	ck_assert_int_eq(c.code, 1);
+	/* a NUL inside the verb, found by fuzz-pidfd */
+	ck_assert_int_eq(pidfd_parse_cmd("exit\0", 5, &c), -EINVAL);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(pidfd_parse_cmd(bad[i], strlen(bad[i]), &c) ==
 				      -EINVAL,
