@@ -10,6 +10,8 @@
  *                            reaped; a blocking poll woken by exit
  *   pidfdcmp MNT epoll N     N pidfds of each kind in one epoll, every
  *                            task exits: every wakeup arrives
+ *   pidfdcmp MNT poll PID    block in poll() on MNT/PID/pidfd (at most
+ *                            BOUND_MS), then print the return and revents
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -350,7 +352,7 @@ static int cmd_epoll(int n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s MNT compare | MNT epoll N\n",
+		fprintf(stderr, "usage: %s MNT compare | epoll N | poll PID\n",
 			argv[0]);
 		return 64;
 	}
@@ -359,5 +361,14 @@ int main(int argc, char **argv)
 		return cmd_compare();
 	if (!strcmp(argv[2], "epoll") && argc == 4)
 		return cmd_epoll(atoi(argv[3]));
+	if (!strcmp(argv[2], "poll") && argc == 4) {
+		struct waiter w = { .fd = pidfs_pidfd(atoi(argv[3])) };
+
+		if (w.fd < 0)
+			return 2;
+		wait_poll(&w);
+		printf("%d %#x\n", w.ret, w.revents);
+		return w.ret == 1 ? 0 : 1;
+	}
 	return 64;
 }

@@ -55,7 +55,31 @@ for opts in "" exact; do
 	[ ! -e "$MNT/1/task/$t" ] || fail "${opts:-cached}: the thread is still listed"
 	pass "${opts:-cached}: a thread exits through its pidfd"
 	exec 3<&-
+
+	# pollers that went away leave their handles in the daemon: freed
+	# at unmount (the sanitizer builds check the daemon leaks none)
+	p=$(ctl 'fork 1 polled')
+	pollers=()
+	for i in 1 2 3; do
+		"$PIDFDCMP" "$MNT" poll "$p" >/dev/null &
+		pollers+=($!)
+	done
+	"$PIDFDCMP" "$MNT" poll "$p" >"$PIDFS_TMP/woken" &
+	woken=$!
+	sleep 0.2
+	kill -KILL "${pollers[@]}"
+	wait "${pollers[@]}" 2>/dev/null || true
+	ctl "exit $p 1" >/dev/null
+	wait "$woken" || fail "${opts:-cached}: the remaining poller: $(cat "$PIDFS_TMP/woken")"
+	pass "${opts:-cached}: a poller woken among dead ones: $(cat "$PIDFS_TMP/woken")"
+	p=$(ctl 'fork 1 polled')
+	"$PIDFDCMP" "$MNT" poll "$p" >/dev/null &
+	poller=$!
+	sleep 0.2
+	kill -KILL "$poller"
+	wait "$poller" 2>/dev/null || true
 	pidfs_umount
+	pass "${opts:-cached}: unmounted with a dead poller's handle kept"
 done
 
 for model in pid task nr; do
