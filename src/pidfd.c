@@ -183,7 +183,7 @@ struct pidfd_table *pidfd_table_create(struct lowmem *lm)
 
 	if (!t)
 		return NULL;
-	t->exit_cache = kmem_cache_create(lm, "pidfs_exit_info", LOWMEM_PID,
+	t->exit_cache = kmem_cache_create(lm, "pidfs_exit_info", LOWMEM_PIDFS,
 					  sizeof(struct pidfs_exit_info));
 	if (!t->exit_cache) {
 		free(t);

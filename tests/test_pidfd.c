@@ -195,7 +195,7 @@ static uint64_t pid_bytes(void)
 	struct lowmem_stats st;
 
 	lowmem_read_stats(lm, &st);
-	return st.kind[LOWMEM_PID].bytes;
+	return st.kind[LOWMEM_PIDFS].bytes;
 }
 
 START_TEST(test_table_lookups)

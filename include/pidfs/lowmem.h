@@ -38,6 +38,7 @@ enum lowmem_kind {
 	LOWMEM_PIDMAP,	/* pages of the pid bitmap */
 	LOWMEM_PID,	/* struct pid */
 	LOWMEM_TASK,	/* task_struct and its kernel stack */
+	LOWMEM_PIDFS,	/* pidfs inodes' exit information (pidfd.h) */
 	LOWMEM_NR_KINDS,
 };
 

@@ -136,8 +136,8 @@ int pidfd_parse_cmd(const char *buf, size_t len, struct pidfd_cmd *cmd);
  * The exit information a pidfs inode keeps after reap: the layout of
  * Linux 6.15's struct pidfs_exit_info (a u64 cgroup id and an s32 exit
  * code, 16 bytes with padding), allocated at reap from a cache of its own
- * in the low-memory zone, charged as LOWMEM_PID (it lives as long as the
- * inode of a struct pid) and freed with the inode.
+ * in the low-memory zone, charged as LOWMEM_PIDFS (/meminfo's
+ * PidfdExitInfos), and freed with the inode.
  */
 struct pidfs_exit_info {
 	uint64_t cgroupid;

@@ -44,7 +44,13 @@ for opts in "" exact; do
 	ctl "reap $p" >/dev/null
 	expect_eq "$(status_field /dev/fd/3 Pid):$(status_field /dev/fd/3 ExitCode)" \
 		"-1:$((5 << 8))" "${opts:-cached}: after reap, Pid -1 and ExitCode kept"
+	expect_eq "$(meminfo PidfdExitInfos)" 1 \
+		"${opts:-cached}: the exit status is charged while the pidfd is open"
 	exec 3<&-
+	no_exit_infos() { [ "$(meminfo PidfdExitInfos)" = 0 ]; }
+	wait_for 5 no_exit_infos ||
+		fail "${opts:-cached}: PidfdExitInfos $(meminfo PidfdExitInfos) after the last close"
+	pass "${opts:-cached}: and freed when the kernel forgets the pidfd"
 
 	# a thread's pidfd, and a write through it
 	t=$(ctl "thread 1")
