@@ -1628,7 +1628,10 @@ static void job_split_self(struct inval_job *j, struct inval_job *later,
  * way: pid, ESRCH once the struct pid has no task; task, ESRCH for a
  * released task, still charged; nr, whoever has the number now.  The
  * task is resolved, then acted on by its number (the task layer acts on
- * numbers), and answered once its invalidations are out, as ctl is.
+ * numbers only), and answered once its invalidations are out, as ctl is.
+ * So one window is left open, which a task-layer call taking the task
+ * itself would close: a command run between the two that reaps the task
+ * and hands its number to a new one makes this write reach the new one.
  * Permission as kill(2)'s: root, the mount's owner, or the task's owner.
  */
 static void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
