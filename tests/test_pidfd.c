@@ -52,31 +52,40 @@ END_TEST
 
 START_TEST(test_show)
 {
+	static const struct {
+		enum pidfd_state state;
+		int status;
+		const char *text;
+	} cases[] = {
+		{ PIDFD_ALIVE, 0,
+		  "Pid:\t42\nNSpid:\t42\nTgid:\t40\nPPid:\t1\n"
+		  "Uid:\t1000\t1000\t1000\t1000\nGid:\t100\t100\t100\t100\n"
+		  "PidSerial:\t77\n" },
+		{ PIDFD_REAPED, 9,
+		  "Pid:\t-1\nNSpid:\t-1\nTgid:\t-1\nPPid:\t-1\n"
+		  "Uid:\t-1\t-1\t-1\t-1\nGid:\t-1\t-1\t-1\t-1\n"
+		  "PidSerial:\t77\nExitCode:\t9\n" },
+	};
 	struct pidfd_view v;
 	char buf[512], small[20];
-	size_t len;
+	size_t len = 0;
 
-	view(&v, PIDFD_ALIVE, 0);
-	len = pidfd_show(buf, sizeof(buf), &v);
-	ck_assert_str_eq(buf, "Pid:\t42\nNSpid:\t42\nTgid:\t40\nPPid:\t1\n"
-			      "Uid:\t1000\t1000\t1000\t1000\n"
-			      "Gid:\t100\t100\t100\t100\n"
-			      "PidSerial:\t77\n");
-	ck_assert_uint_eq(len, strlen(buf));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		view(&v, cases[i].state, cases[i].status);
+		len = pidfd_show(buf, sizeof(buf), &v);
+		ck_assert_str_eq(buf, cases[i].text);
+		ck_assert_uint_eq(len, strlen(buf));
+	}
 
+	/* a zombie: the task's numbers, and its exit status */
 	view(&v, PIDFD_EXITED, 7 << 8);
 	pidfd_show(buf, sizeof(buf), &v);
 	ck_assert_ptr_nonnull(strstr(buf, "Pid:\t42\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "\nExitCode:\t1792\n"));
 
+	/* truncated: a prefix, NUL-terminated, and the full length */
 	view(&v, PIDFD_REAPED, 9);
 	len = pidfd_show(buf, sizeof(buf), &v);
-	ck_assert_str_eq(buf, "Pid:\t-1\nNSpid:\t-1\nTgid:\t-1\nPPid:\t-1\n"
-			      "Uid:\t-1\t-1\t-1\t-1\n"
-			      "Gid:\t-1\t-1\t-1\t-1\n"
-			      "PidSerial:\t77\nExitCode:\t9\n");
-
-	/* truncated: a prefix, NUL-terminated, and the full length */
 	ck_assert_uint_eq(pidfd_show(small, sizeof(small), &v), len);
 	ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
 	ck_assert_int_eq(strncmp(small, buf, sizeof(small) - 1), 0);
