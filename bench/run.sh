@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# make bench: run bench/pidhash, bench/fs and bench/pin with fixed
-# parameters, collect their rows in one CSV file, and print one summary
+# make bench: run bench/pidhash, bench/fs, bench/pin and bench/pidfd with
+# fixed parameters, collect their rows in one CSV file, and print one summary
 # table: every target of doc/performance.md, what this run measured, and
 # whether it is met.
 #
@@ -57,7 +57,7 @@ echo "pidfs benchmarks: $(uname -r), $ncpu x $cpu, $mem," \
 	"load $(cut -d' ' -f1-3 /proc/loadavg)${quick:+, quick}"
 
 status=0
-for b in pidhash fs pin; do
+for b in pidhash fs pin pidfd; do
 	echo
 	echo "==== bench/$b"
 	"$top_builddir/bench/$b" || { status=$?; echo "bench/$b failed ($status)"; }
@@ -185,6 +185,12 @@ END {
 		least("pin.charged", "^pid ", 1), "<=", "36")
 	line("pid model: daemon RSS bytes per pinned dead task", \
 		least("pin.rss", "^pid ", 1), "<=", "96")
+	v = least("pidfd.wakeup", "^pidfs$")
+	line("pidfd exit->poll wakeup, pidfs/kernel time", \
+		v == "" ? "" : 1 / v, "<=", "3.0")
+	v = least("pidfd.epoll", "^pidfs$")
+	line("pidfds in one epoll, all ended, pidfs/kernel time", \
+		v == "" ? "" : 1 / v, "<=", "5.0")
 	printf "  %d target%s missed\n", missed, missed == 1 ? "" : "s"
 }' "$csv"
 exit $status

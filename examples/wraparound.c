@@ -12,7 +12,10 @@
  * Against a mounted pidfs, wraparound forks a "victim" task through ctl,
  * opens MNT/<victim>/status and reads it, kills the victim, then forks
  * and kills tasks until the victim's number is handed out again, to a
- * live task named "impostor", and reads the old fd again.  Numbers below
+ * live task named "impostor", and reads the old fd again.  It also holds
+ * the victim's pidfd (MNT/<victim>/pidfd) open from before the kill, and
+ * writes "kill" through that old handle once the impostor has the number:
+ * the race pidfds were made to close.  Numbers below
  * 300 are handed out only on the first pass, as in Linux, so the victim is
  * chosen at 300 or above.  A small pid_max keeps the wait short.
  *
@@ -38,6 +41,12 @@
  *         charged: safe but costly
  *   nr: the old fd shows the new task's Name (impostor, PidSerial 1000):
  *       wrong task
+ *
+ * and the kill through the old pidfd handle, per model:
+ *
+ *   pid: kill through the old handle: ESRCH
+ *   task: kill through the old handle: ESRCH
+ *   nr: kill through the old handle: killed the impostor
  *
  * Exit status: 0 when the experiment ran to its verdict and cleaned up,
  * 1 otherwise, 2 for usage errors.
@@ -219,8 +228,8 @@ int main(int argc, char **argv)
 	long pid_max, victim = 0, nr, impostor = 0, forks = 0;
 	long old_serial, new_serial = -1, read_serial = -1;
 	long tasks_pinned, charged = 0;
-	const char *verdict, *result;
-	int cfd, fd, err, read_err = 0, rc = 1;
+	const char *verdict, *result, *handle_kill;
+	int cfd, fd, pfd, err, read_err = 0, rc = 1;
 	struct opts o;
 	FILE *f;
 	ssize_t n;
@@ -282,6 +291,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	buf[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%ld/pidfd", o.mnt, victim);
+	pfd = open(path, O_WRONLY | O_CLOEXEC);
+	if (pfd < 0) {
+		perror(path);
+		return 1;
+	}
 	field_word(buf, "Name:", old_name, sizeof(old_name));
 	old_serial = field_long(buf, "PidSerial:");
 	printf("wraparound: pid_max %ld; victim %ld \"%s\" (PidSerial %ld), "
@@ -357,8 +372,17 @@ int main(int argc, char **argv)
 	}
 
 	close(fd);
+
+	/* And what a kill through the old pidfd handle reaches. */
+	if (pwrite(pfd, "kill", 4, 0) == 4)
+		handle_kill = "killed the impostor";
+	else
+		handle_kill = errno == ESRCH ? "ESRCH" : strerror(errno);
+	close(pfd);
+	printf("%s%skill through the old handle: %s\n", o.model ? o.model : "",
+	       o.model ? ": " : "", handle_kill);
 	err = ctl(cfd, NULL, "kill %ld\n", impostor);
-	if (err)
+	if (err && !(err == ESRCH && handle_kill[0] == 'k'))
 		goto ctl_failed;
 	close(cfd);
 	rc = pins_gone(o.mnt, o.pin_timeout) ? 0 : 1;
@@ -384,6 +408,7 @@ int main(int argc, char **argv)
 		fprintf(f, "tasks_pinned_while_open=%ld\n", tasks_pinned);
 		fprintf(f, "bytes_charged_while_open=%ld\n", charged);
 		fprintf(f, "verdict=%s\n", verdict);
+		fprintf(f, "old_handle_kill=%s\n", handle_kill);
 		fprintf(f, "released=%s\n", rc ? "no" : "yes");
 		if (fclose(f)) {
 			perror(o.summary);

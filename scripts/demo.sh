@@ -377,6 +377,7 @@ cell() {
 		*) $w verdict ;;
 		esac
 		;;
+	handlekill) $w old_handle_kill ;;
 	*_per_fd) calc "%.0f" "$($e "$what")" ;;
 	steps) echo "${steps[$m]}" ;;
 	*) $e "$what" ;;
@@ -412,6 +413,7 @@ table() {
 	after|pinned after closing every fd
 	wrapread|wrap-around: the old fd reads
 	verdict|wrap-around verdict
+	handlekill|kill through the old handle
 	steps|seconds, exhaust + wraparound
 	EOF
 }

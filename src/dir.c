@@ -49,6 +49,8 @@ static int reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
 void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 {
 	if (is_task_node(ino)) {
+		if (is_pidfd_node(ino))
+			pidfd_node_put(fs, ino, n);
 		fs->pin->put(node_pin(ino), n);
 		__atomic_fetch_sub(&fs->kernel_refs, n, __ATOMIC_RELAXED);
 		pidfs_ref_uncharge(fs->k, n);
@@ -79,6 +81,13 @@ static void reply_task_entry(fuse_req_t req, struct pidfs_fs *fs,
 
 	/* A dentry and a proc_inode, as the modelled kernel allocates */
 	if (pidfs_ref_charge(fs->k)) {
+		fs->pin->put(pin, 1);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	/* A pidfd's pidfs inode, which keeps its exit status after reap */
+	if (is_pidfd_node(ino) && pidfd_node_get(fs, ino)) {
+		pidfs_ref_uncharge(fs->k, 1);
 		fs->pin->put(pin, 1);
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -140,7 +149,7 @@ static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
 		e = pidfs_parse_pid_name(name) == nr ? T_DIR : NR_PID_ENTRIES;
 	else
 		e = pid_entry_find(dir, name);
-	if (e == NR_PID_ENTRIES)
+	if (e == NR_PID_ENTRIES || !visitor_has(e))
 		return (void)fuse_reply_err(req, ENOENT);
 	visitor_attr(fs, req, visitor_node(nr, e), &st);
 	reply_entry(req, visitor_node(nr, e), &st, 0, 0);
@@ -249,15 +258,16 @@ static bool dir_add(struct dirbuf *d, const char *name, mode_t mode,
 /*
  * The entries of task directory @dir, from offset @off: each numbered
  * @ino_base | its index (a task's serial or a visitor's node), at offset
- * index + 2 (after "." and "..").  False when @d is full.
+ * index + 2 (after "." and "..").  A visitor's lists no pidfd.  False
+ * when @d is full.
  */
 static bool list_entries(struct dirbuf *d, enum pid_entry_id dir, off_t off,
-			 uint64_t ino_base)
+			 uint64_t ino_base, bool visitor)
 {
 	enum pid_entry_id e;
 
 	for_each_pid_entry(e, dir) {
-		if (off >= (off_t)e + 2)
+		if (off >= (off_t)e + 2 || (visitor && !visitor_has(e)))
 			continue;
 		if (!dir_add(d, pid_entries[e].name, pid_entries[e].mode,
 			     ino_base | (uint64_t)e, (off_t)e + 2))
@@ -338,7 +348,8 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 	if (off < 2 && !dir_add(d, "..", S_IFDIR, 0, 2))
 		goto out;
 	if (dir != E_TASK) {
-		list_entries(d, dir, off, fs->pin->serial(pin) << ENTRY_BITS);
+		list_entries(d, dir, off, fs->pin->serial(pin) << ENTRY_BITS,
+			     false);
 		goto out;
 	}
 	n = pidfs_thread_ids_get(t, &tids);
@@ -381,7 +392,7 @@ static void readdir_visitor(struct dirbuf *d, fuse_ino_t ino, off_t off)
 				visitor_node(visitor_nr(ino), T_DIR), 3);
 		return;
 	}
-	list_entries(d, dir, off, visitor_node(visitor_nr(ino), 0));
+	list_entries(d, dir, off, visitor_node(visitor_nr(ino), 0), true);
 }
 
 void pidfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,

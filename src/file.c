@@ -313,6 +313,8 @@ void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 	int err;
 
 	count(fs, FUSE_WRITE);
+	if (is_pidfd_node(ino))
+		return pidfd_write(req, fs, ino, buf, size);
 	if (!is_ctl_node(ino))
 		return inval_after_reply(fs, req, EACCES, ino);
 	if (fuse_req_ctx(req)->uid != fs->uid)
@@ -375,9 +377,11 @@ void pidfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return (void)fuse_reply_err(req, ENOSYS);
 	/*
 	 * -o exact: an open file of our own, read past the page cache.
-	 * Only ctl may be written: refused here, no byte reaches a cache.
+	 * Only ctl and pidfds may be written: refused here, no byte
+	 * reaches a cache.
 	 */
-	if ((fi->flags & O_ACCMODE) != O_RDONLY && !is_ctl_node(ino))
+	if ((fi->flags & O_ACCMODE) != O_RDONLY && !is_ctl_node(ino) &&
+	    !is_pidfd_node(ino))
 		return (void)fuse_reply_err(req, EACCES);
 	of = calloc(1, sizeof(*of));
 	if (!of)

@@ -88,6 +88,7 @@ enum pid_entry_id {
 	E_IO,
 	E_WCHAN,
 	E_MAPS,
+	E_PIDFD,	/* a pidfd: pidfdfs.c */
 	E_TASK,		/* /<tgid>/task */
 	T_DIR,		/* /<tgid>/task/<tid> */
 	T_STAT,
@@ -105,6 +106,7 @@ enum pid_entry_id {
 	T_IO,
 	T_WCHAN,
 	T_MAPS,
+	T_PIDFD,
 	NR_PID_ENTRIES,
 };
 
@@ -201,6 +203,7 @@ struct pidfs_fs {
 	gid_t gid;				/* immutable */
 	double timeout;				/* immutable */
 	bool exact;				/* immutable: -o exact */
+	struct pidfd_table *pidfds;		/* its own lock; src/pidfd.c */
 
 	uint64_t kernel_refs;			/* ATOMIC: unforgotten lookups */
 	uint64_t requests[NR_OPCODES];		/* ATOMIC */
@@ -261,6 +264,18 @@ static inline enum pid_entry_id node_entry(fuse_ino_t ino)
 	return (enum pid_entry_id)(ino & ENTRY_MASK);
 }
 
+static inline bool is_pidfd_node(fuse_ino_t ino)
+{
+	return is_task_node(ino) &&
+	       (node_entry(ino) == E_PIDFD || node_entry(ino) == T_PIDFD);
+}
+
+/* A visitor (a process outside the model) has no pidfd file. */
+static inline bool visitor_has(enum pid_entry_id e)
+{
+	return e != E_PIDFD && e != T_PIDFD;
+}
+
 static inline bool is_ctl_node(fuse_ino_t ino)
 {
 	return !(ino & NODE_OBJ) && (ino & NODE_CTL);
@@ -308,6 +323,7 @@ enum global_id global_find(enum global_id dir, const char *name);
 void attr_init(struct pidfs_fs *fs, struct stat *st, mode_t mode,
 	       uint64_t ino);
 void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns);
+int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti);
 int task_render(struct pidfs_fs *fs, pidfs_pin_t pin, enum pid_entry_id e,
 		struct task_info *ti, char *buf, size_t size, size_t *len);
 int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st);
@@ -352,6 +368,27 @@ void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 void pidfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void pidfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 
+/* ---- pidfdfs.c --------------------------------------------------------- */
+
+struct pidfd_view;
+void pidfd_view_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti,
+		   struct pidfd_view *v);
+size_t pidfd_render(struct pidfs_fs *fs, pidfs_pin_t pin,
+		    struct task_info *ti, char *buf, size_t size);
+void pidfd_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st);
+/* A pidfd node looked up, forgotten: its pidfs inode (pidfd.c). */
+int pidfd_node_get(struct pidfs_fs *fs, fuse_ino_t ino);
+void pidfd_node_put(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n);
+void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
+		 const char *buf, size_t size);
+void pidfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		struct fuse_pollhandle *ph);
+void pidfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
+		 struct fuse_file_info *fi, unsigned int flags,
+		 const void *in_buf, size_t in_bufsz, size_t out_bufsz);
+/* pidfd_table's drop callback: a poll handle no longer kept. */
+void pollhandle_drop(void *ph);
+
 /* ---- inval.c ----------------------------------------------------------- */
 
 /*
@@ -361,6 +398,13 @@ void pidfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
  */
 struct inval_job *inval_job_new(void);
 void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j);
+/*
+ * Move what concerns node @ino itself from @j to @later: the writer of a
+ * file holds its inode's lock and pages until its reply, so the written
+ * file's own invalidations must follow the reply.
+ */
+void inval_job_split_self(struct inval_job *j, struct inval_job *later,
+			  fuse_ino_t ino);
 void inval_job_answer(struct inval_job *j, fuse_req_t req, int err,
 		      size_t written);
 void inval_job_queue(struct pidfs_fs *fs, struct inval_job *j);

@@ -20,6 +20,7 @@
 
 #include "fs-internal.h"
 #include "pidfs/lowmem.h"
+#include "pidfs/pidfd.h"
 
 static void pidfs_getattr(fuse_req_t req, fuse_ino_t ino,
 			  struct fuse_file_info *fi)
@@ -56,6 +57,11 @@ static void pidfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	struct stat st;
 
 	count(fs, FUSE_SETATTR);
+	if (is_pidfd_node(ino) && to_set == FUSE_SET_ATTR_SIZE) {
+		/* O_TRUNC of a command file: nothing to truncate */
+		pidfd_attr(fs, ino, &st);
+		return (void)fuse_reply_attr(req, &st, 0);
+	}
 	if (!is_ctl_node(ino) || (to_set & ~(FUSE_SET_ATTR_SIZE |
 					     FUSE_SET_ATTR_ATIME_NOW |
 					     FUSE_SET_ATTR_MTIME_NOW |
@@ -166,6 +172,8 @@ const struct fuse_lowlevel_ops pidfs_fs_ops = {
 	.opendir = pidfs_opendir,
 	.readdir = pidfs_readdir,
 	.statfs = pidfs_statfs,
+	.poll = pidfs_poll,
+	.ioctl = pidfs_ioctl,
 };
 
 /* ---- life cycle --------------------------------------------------------- */
@@ -183,7 +191,11 @@ struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params)
 	fs->timeout = params->timeout;
 	fs->exact = params->exact;
 	fs->ctl = pidfs_ctl_create(fs->k);
-	if (!fs->ctl) {
+	fs->pidfds = pidfd_table_create(pidfs_kernel_lowmem(fs->k));
+	if (!fs->ctl || !fs->pidfds) {
+		pidfd_table_destroy(fs->pidfds, pollhandle_drop);
+		if (fs->ctl)
+			pidfs_ctl_destroy(fs->ctl);
 		free(fs);
 		return NULL;
 	}
@@ -217,6 +229,9 @@ int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
 
 	inval_stop(fs);
 	pidfs_kernel_set_event_hook(fs->k, NULL, NULL);
+	/* the kernel's pidfs inodes went with the mount: their exit info too */
+	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
+	fs->pidfds = NULL;
 	pidfs_kernel_release_all(fs->k);
 
 	/*
@@ -270,6 +285,7 @@ void pidfs_fs_destroy(struct pidfs_fs *fs)
 		free(fs->snaps[g].buf);
 		pthread_mutex_destroy(&fs->snaps[g].lock);
 	}
+	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
 	pidfs_ctl_destroy(fs->ctl);
 	pthread_mutex_destroy(&fs->ctl_lock);
 	pthread_mutex_destroy(&fs->nq_lock);

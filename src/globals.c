@@ -69,6 +69,8 @@ static const char *const opcode_names[NR_OPCODES] = {
 	[FUSE_OPENDIR] = "opendir",
 	[FUSE_READDIR] = "readdir",
 	[FUSE_RELEASEDIR] = "releasedir",
+	[FUSE_IOCTL] = "ioctl",
+	[FUSE_POLL] = "poll",
 	[FUSE_BATCH_FORGET] = "batch_forget",
 };
 
@@ -151,9 +153,11 @@ static size_t show_meminfo(struct pidfs_fs *fs, char *buf, size_t size)
 	struct procfmt_line extra[] = {
 		{ "KernelRefs",
 		  __atomic_load_n(&fs->kernel_refs, __ATOMIC_RELAXED), NULL },
+		{ "PidfdExitInfos", 0, NULL },
 	};
 
 	lowmem_read_stats(pidfs_kernel_lowmem(fs->k), &ls);
+	extra[1].value = ls.kind[LOWMEM_PIDFS].objects;
 	pidfs_kernel_read_stats(fs->k, &ks);
 	return procfmt_meminfo(buf, size, &ls, &ks, sizeof(struct pid), extra,
 			       sizeof(extra) / sizeof(extra[0]));

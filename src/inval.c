@@ -29,12 +29,14 @@
 #include <string.h>
 
 #include "fs-internal.h"
+#include "pidfs/pidfd.h"
 
-enum inval_kind { INVAL_INODE, INVAL_DELETE };
+enum inval_kind { INVAL_INODE, INVAL_DELETE, INVAL_POLL };
 
 struct inval {
 	enum inval_kind kind;
 	fuse_ino_t ino;			/* the inode, or the entry's parent */
+	struct fuse_pollhandle *ph;	/* INVAL_POLL: woken, then destroyed */
 	fuse_ino_t child;		/* INVAL_DELETE: the entry's inode */
 	char name[16];			/* INVAL_DELETE: the entry's name */
 };
@@ -83,6 +85,27 @@ static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
 static void job_inval(struct inval_job *j, fuse_ino_t ino)
 {
 	job_add(j, INVAL_INODE, ino);
+}
+
+/*
+ * Wake the pollers of the pidfs inode of @pin: its poll handles go into
+ * the job, for the notifier to send and destroy.
+ */
+static void job_wake_pidfd(struct pidfs_fs *fs, struct inval_job *j,
+			   pidfs_pin_t pin)
+{
+	void **v;
+	size_t n = pidfd_inode_take_waiters(fs->pidfds, pin, &v);
+
+	for (size_t i = 0; i < n; i++) {
+		struct inval *w = job_add(j, INVAL_POLL, 0);
+
+		if (w)
+			w->ph = v[i];
+		else
+			fuse_pollhandle_destroy(v[i]);
+	}
+	free(v);
 }
 
 /* Entry @name of @parent, which must be @child, is gone. */
@@ -245,9 +268,15 @@ void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 		job_delete_entries(j, pin, E_DIR);
 		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
 		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
+		/* its pidfds keep the exit status, as pidfs_exit() does */
+		pidfd_inode_exit(fs->pidfds, pin,
+				 pidfd_wait_status(ev->exit_code));
+		job_wake_pidfd(fs, j, pin);
 		/* and every cached inode of the task: */
 		__attribute__((fallthrough));
 	case PIDFS_EV_CHANGE:
+		if (ev->ev == PIDFS_EV_CHANGE && ev->exit_state)
+			job_wake_pidfd(fs, j, pin);
 		for (int e = 0; e < NR_PID_ENTRIES; e++)
 			job_inval(j, task_node(pin, e));
 		break;
@@ -264,7 +293,9 @@ static bool send_inval(struct pidfs_fs *fs, const struct inval *v)
 {
 	int err;
 
-	if (v->kind == INVAL_INODE)
+	if (v->kind == INVAL_POLL)
+		err = fuse_lowlevel_notify_poll(v->ph);
+	else if (v->kind == INVAL_INODE)
 		err = fuse_lowlevel_notify_inval_inode(fs->se, v->ino, 0, 0);
 	else
 		err = fuse_lowlevel_notify_delete(fs->se, v->ino, v->child,
@@ -303,6 +334,9 @@ static void *notifier_main(void *arg)
 			sending = !__atomic_load_n(&fs->nq_stop,
 						   __ATOMIC_RELAXED) &&
 				  send_inval(fs, &j->v[i]);
+		for (size_t i = 0; i < j->n; i++)
+			if (j->v[i].kind == INVAL_POLL)
+				fuse_pollhandle_destroy(j->v[i].ph);
 		if (j->req) {
 			if (j->err)
 				fuse_reply_err(j->req, j->err);
@@ -377,4 +411,24 @@ int inval_start(struct pidfs_fs *fs)
 		return -err;
 	fs->nq_running = true;
 	return 0;
+}
+
+void inval_job_split_self(struct inval_job *j, struct inval_job *later,
+			  fuse_ino_t ino)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < j->n; i++) {
+		struct inval *v = &j->v[i], *w;
+
+		if (v->ino != ino &&
+		    !(v->kind == INVAL_DELETE && v->child == ino)) {
+			j->v[keep++] = *v;
+			continue;
+		}
+		w = job_add(later, v->kind, v->ino);
+		if (w)
+			*w = *v;
+	}
+	j->n = keep;
 }

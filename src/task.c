@@ -134,6 +134,8 @@ static void ev_add(struct pidfs_kernel *k, struct evbatch *b,
 	r->nr = t->pid;
 	r->tgid = t->tgid;
 	r->leader = thread_group_leader(t);
+	r->exit_state = t->exit_state;
+	r->exit_code = t->exit_code;
 }
 
 /* Every member of @leader's group, leader first. */

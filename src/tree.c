@@ -46,6 +46,8 @@ const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[E_IO] = { "io", S_IFREG | 0400, E_DIR, procfmt_io },
 	[E_WCHAN] = { "wchan", S_IFREG | 0444, E_DIR, procfmt_wchan },
 	[E_MAPS] = { "maps", S_IFREG | 0444, E_DIR, procfmt_empty },
+	/* read and write for the owner, as a pidfs inode's S_IRWXU */
+	[E_PIDFD] = { "pidfd", S_IFREG | 0600, E_DIR, NULL },
 	[E_TASK] = { "task", S_IFDIR | 0555, E_DIR, NULL },
 	[T_DIR] = { NULL, S_IFDIR | 0555, E_TASK, NULL },
 	[T_STAT] = { "stat", S_IFREG | 0444, T_DIR, procfmt_stat },
@@ -63,6 +65,7 @@ const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[T_IO] = { "io", S_IFREG | 0400, T_DIR, procfmt_io },
 	[T_WCHAN] = { "wchan", S_IFREG | 0444, T_DIR, procfmt_wchan },
 	[T_MAPS] = { "maps", S_IFREG | 0444, T_DIR, procfmt_empty },
+	[T_PIDFD] = { "pidfd", S_IFREG | 0600, T_DIR, NULL },
 };
 
 enum pid_entry_id pid_entry_next(enum pid_entry_id dir, int from)
@@ -126,8 +129,7 @@ void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns)
 }
 
 /* What the task @pin names shows now; -ESRCH when it is gone. */
-static int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin,
-			struct task_info *ti)
+int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti)
 {
 	struct task_struct *t = fs->pin->task(fs->k, pin);
 	int err;
@@ -143,7 +145,13 @@ static int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin,
 int task_render(struct pidfs_fs *fs, pidfs_pin_t pin, enum pid_entry_id e,
 		struct task_info *ti, char *buf, size_t size, size_t *len)
 {
-	int err = task_info_of(fs, pin, ti);
+	int err;
+
+	if (e == E_PIDFD || e == T_PIDFD) {
+		*len = pidfd_render(fs, pin, ti, buf, size);
+		return 0;
+	}
+	err = task_info_of(fs, pin, ti);
 
 	if (err)
 		return err;
@@ -165,6 +173,10 @@ int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
 
 	if (e >= NR_PID_ENTRIES)
 		return -ENOENT;
+	if (is_pidfd_node(ino)) {
+		pidfd_attr(fs, ino, st);
+		return 0;
+	}
 	err = task_info_of(fs, pin, &ti);
 	if (err)
 		return err;

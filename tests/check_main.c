@@ -24,6 +24,7 @@ static const struct {
 	{ "pin", pin_suite },
 	{ "parse", parse_suite },
 	{ "oracle", oracle_suite },
+	{ "pidfd", pidfd_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)

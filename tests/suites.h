@@ -22,5 +22,6 @@ Suite *ctl_suite(void);
 Suite *pin_suite(void);
 Suite *parse_suite(void);
 Suite *oracle_suite(void);
+Suite *pidfd_suite(void);
 
 #endif /* PIDFS_TESTS_SUITES_H */

@@ -44,6 +44,7 @@ enum lowmem_kind {
 	LOWMEM_PIDHASH,	/* the pid hash table (pidhash_init()'s bootmem) */
 	LOWMEM_REF,	/* a dentry and proc_inode the kernel holds */
 	LOWMEM_IDR,	/* radix_tree_node of the IDR (Linux 4.15) */
+	LOWMEM_PIDFS,	/* pidfs inodes' exit information (pidfd.h) */
 	LOWMEM_NR_KINDS,
 };
 

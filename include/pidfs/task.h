@@ -317,6 +317,8 @@ struct pidfs_event_rec {
 	struct pid *tgid_pid;		/* its group leader's */
 	pid_t nr, tgid;
 	bool leader;
+	int exit_state;			/* the task's, when recorded */
+	int exit_code;			/* the task's, when recorded */
 };
 
 typedef void (*pidfs_event_fn)(void *arg, const struct pidfs_event_rec *ev);

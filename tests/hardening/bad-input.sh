@@ -156,7 +156,7 @@ before=$(model_snapshot)
 
 # ---- modifications ---------------------------------------------------------
 
-mapfile -t files < <(cd "$MNT" && find . -type f ! -name ctl | sort)
+mapfile -t files < <(cd "$MNT" && find . -type f ! -name ctl ! -name pidfd | sort)
 mapfile -t dirs < <(cd "$MNT" && find . -mindepth 1 -type d | sort)
 [ "${#files[@]}" -ge 20 ] || fail "only ${#files[@]} files in the tree"
 # Each probe looks its path up: have the kernel hold those references
@@ -216,6 +216,16 @@ check_add "chown ctl" "$refused" chown "$MNT/ctl"
 check_add "unlink ctl" "$refused EACCES" unlink "$MNT/ctl"
 check_add "truncate ctl" ok truncate "$MNT/ctl"
 check_add "utimes ctl" ok utimes "$MNT/ctl"
+# pidfd files take "kill [CODE]" and "exit [CODE]": "x" is not one
+for f in 2/pidfd 2/task/2/pidfd; do
+	check_add "write $f" EINVAL write "$MNT/$f"
+	check_add "append $f" EINVAL append "$MNT/$f"
+	check_add "truncate $f" ok truncate "$MNT/$f"
+	for op in chmod chown utimes; do
+		check_add "$op $f" "$refused" "$op" "$MNT/$f"
+	done
+	check_add "unlink $f" "$refused EACCES" unlink "$MNT/$f"
+done
 check_run
 expect_eq "$(cd "$MNT" && md5sum 2/stat 2/status 4/cmdline 6/stat \
 	sys/kernel/pid_max cpuinfo)" "$contents" "files read as before"
