@@ -102,7 +102,9 @@ static void both_build(struct both *b, int n, int hash_shift, bool spread)
 	b->keys = malloc((size_t)n * sizeof(*b->keys));
 	if (!b->lm || !b->pids || !b->keys)
 		bench_die("out of memory");
+	/* 1M live ids: a 64-bit machine's pid_max */
 	b->ns = pid_ns_create(&(struct pid_ns_params){
+		.arch = &pidfs_arch_x86_64,
 		.lowmem = b->lm,
 		.pid_max = PID_MAX_LIMIT,
 		.hash_shift = hash_shift,
