@@ -28,9 +28,11 @@
 # then prints one comparison table.  Everything is unmounted at the end,
 # on failure and on Ctrl-C.
 #
-# CHARGE_REFS=1 charges the kernel's references too (-o charge_refs=1: a
-# dentry and a proc_inode per looked-up inode); the default, 0, shows
-# the model's own objects alone.
+# The main table charges the model's own objects alone (CHARGE_REFS=1
+# charges the kernel's references there too); a second table then runs
+# the attack on pin=task and pin=pid again with -o charge_refs=1, a
+# dentry and a proc_inode charged per looked-up inode, as the modelled
+# kernel paid for them: the referrers that dwarf a struct pid.
 #
 # In DIR: exhaust-MODEL.csv (samples: fds held, low memory used, ...),
 # exhaust-MODEL.sum and wraparound-MODEL.sum (key=value), *.txt (each
@@ -107,7 +109,6 @@ else
 fi
 task_size=10K
 opts="lowmem=$lowmem,task_size=$task_size,pid_max=$pid_max"
-opts="$opts,charge_refs=${CHARGE_REFS:-0}"
 
 # ---- mounts, and their cleanup whatever happens ------------------------
 
@@ -117,7 +118,7 @@ declare -A daemon=()
 cleanup() {
 	local m
 
-	for m in "${models[@]}"; do
+	for m in "${!daemon[@]}"; do
 		if mountpoint -q "$tmp/$m" 2>/dev/null; then
 			fusermount3 -u "$tmp/$m" 2>/dev/null ||
 				fusermount3 -uz "$tmp/$m" 2>/dev/null || true
@@ -133,11 +134,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# mount_model NAME [PIN [MORE-OPTIONS]]: PIN defaults to NAME.
 mount_model() {
-	local m=$1 i
+	local m=$1 pin=${2:-$1} more=${3:+,$3} i
 
 	mkdir -p "$tmp/$m"
-	"$B/src/pidfs" -f -o "pin=$m,$opts" "$tmp/$m" \
+	"$B/src/pidfs" -f -o "pin=$pin,$opts$more" "$tmp/$m" \
 		2>"$out/daemon-$m.log" &
 	daemon[$m]=$!
 	for ((i = 0; i < 200; i++)); do
@@ -193,7 +195,7 @@ started=$SECONDS
 echo "pidfs demo: $holders holders x $fds fds; lowmem=$lowmem" \
 	"task_size=$task_size pid_max=$pid_max; results in $out"
 for m in "${models[@]}"; do
-	mount_model "$m"
+	mount_model "$m" "$m" "charge_refs=${CHARGE_REFS:-0}"
 done
 
 # The sizes, as the model has them (its /meminfo), and the arithmetic.
@@ -436,6 +438,47 @@ table | markdown | tee "$out/table.md"
 		"hash, each held by an open file alone."
 	echo "$(nproc) CPUs, $(uname -sr); whole run $elapsed s."
 } | tee -a "$out/table.md"
+
+# ---- the referrers ------------------------------------------------------
+
+# The same attack with the kernel's referring structures charged: every
+# looked-up inode costs a dentry and a proc_inode, as it did the modelled
+# kernel.  "struct pid is small enough that most other kernel data
+# structures dwarf it": here they do, inside the model.
+echo
+echo "### the referrers: pin=task and pin=pid with -o charge_refs=1"
+for m in task pid; do
+	mount_model "refs-$m" "$m" charge_refs=1
+	rsize=$(meminfo_of "refs-$m" ProcRefSize)
+	run "exhaust-refs-$m" "$B/examples/exhaust" -p "$holders" -f "$fds" \
+		-i "$ms" -D "${daemon[refs-$m]}" -m "$m" \
+		-c "$out/exhaust-refs-$m.csv" -s "$out/exhaust-refs-$m.sum" \
+		"$tmp/refs-$m" || pidfs_die "exhaust failed on pin=$m, charge_refs=1"
+	umount_model "refs-$m"
+	while IFS='=' read -r k val; do
+		v[refs-$m.exhaust.$k]=$val
+	done <"$out/exhaust-refs-$m.sum"
+done
+{
+	row "charge_refs=1" "pin=task: before" "pin=pid: after"
+	row "-" task pid
+	while IFS='|' read -r what label; do
+		row "$label" "$(cell refs-task "$what")" "$(cell refs-pid "$what")"
+	done <<-'EOF'
+	fds|fds held
+	forkfail|fork failures
+	lowmem|low memory used
+	model_bytes_per_fd|model bytes pinned per held fd
+	EOF
+} | markdown | tee "$out/table-refs.md"
+{
+	echo
+	echo "Each looked-up inode charges a dentry and a proc_inode, $rsize" \
+		"bytes together, and a held file has two (its directory and" \
+		"itself): $(calc "%.0f" "$(get refs-pid exhaust model_bytes_per_fd)")" \
+		"bytes a file in the pid column, of which the struct pid is" \
+		"$psize.  The referrers dwarf it, and the fd limit bounds them."
+} | tee -a "$out/table-refs.md"
 
 # ---- the plot ---------------------------------------------------------
 
