@@ -30,6 +30,15 @@
 . "$top_srcdir/tests/hardening/hardening.sh"
 
 
+# Wait up to $1 seconds for the daemon to end by itself; its exit status
+# in $rc.  Fails the test with $2 if it does not.
+daemon_ends() {
+	wait_for "$1" sh -c "! kill -0 $PIDFS_PID 2>/dev/null" || fail "$2"
+	rc=0
+	wait "$PIDFS_PID" || rc=$?
+	PIDFS_PID=
+}
+
 # The daemon's log must hold no sanitizer report.
 expect_clean_log() {
 	! grep -q -E 'Sanitizer|runtime error' "$PIDFS_LOG" ||
@@ -127,11 +136,7 @@ looker &
 k2=$!
 sleep 0.5
 echo 1 >"$conn/abort"
-rc=0
-wait_for 10 sh -c "! kill -0 $PIDFS_PID 2>/dev/null" ||
-	fail "the daemon did not end after the abort"
-wait "$PIDFS_PID" || rc=$?
-PIDFS_PID=
+daemon_ends 10 "the daemon did not end after the abort"
 kill $k1 $k2 2>/dev/null || true
 wait $k1 $k2 2>/dev/null || true
 fusermount3 -uz "$MNT" 2>/dev/null || true
@@ -190,11 +195,7 @@ kill -0 $spawner 2>/dev/null && queued="while its invalidations were sent" ||
 	queued="after its invalidations were sent"
 start=$SECONDS
 kill -TERM "$PIDFS_PID"
-wait_for 10 sh -c "! kill -0 $PIDFS_PID 2>/dev/null" ||
-	fail "the daemon did not exit within 10 s of SIGTERM ($queued)"
-rc=0
-wait "$PIDFS_PID" || rc=$?
-PIDFS_PID=
+daemon_ends 10 "the daemon did not exit within 10 s of SIGTERM ($queued)"
 wait $spawner 2>/dev/null || true
 fusermount3 -u "$MNT" 2>/dev/null || true
 lines=$(wc -l <"$PIDFS_LOG")
@@ -222,9 +223,7 @@ kill -SEGV "$PIDFS_PID"
 kill -CONT "$PIDFS_PID"
 wait_for 10 sh -c "! kill -0 $reader 2>/dev/null" ||
 	fail "the reader still waits after the daemon's crash"
-rc=0
-wait "$PIDFS_PID" || rc=$?
-PIDFS_PID=
+daemon_ends 10 "the daemon did not end after SIGSEGV"
 fusermount3 -uz "$MNT" 2>/dev/null || true
 grep -q "aborted the FUSE connection" "$PIDFS_LOG" ||
 	fail "the daemon did not abort its connection: $(tail -3 "$PIDFS_LOG")"
