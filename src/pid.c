@@ -842,6 +842,7 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 {
 	struct pid_tree *tree = ns->tree;
 	unsigned int buckets = 1U << tree->shift;
+	struct pid_namespace *pns;
 
 	memset(st, 0, sizeof(*st));
 	st->pid_max = pid_ns_pid_max(ns);
@@ -855,8 +856,14 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 	st->wraps = __atomic_load_n(&ns->wraps, __ATOMIC_RELAXED);
 
 	pthread_mutex_lock(&tree->pidmap_lock);
-	for (int l = 0; l <= MAX_PID_NS_LEVEL; l++)
+	for (int l = 0; l <= MAX_PID_NS_LEVEL; l++) {
 		st->nr_pids += tree->nr_pids[l];
+		st->pids_charged += (size_t)tree->nr_pids[l] *
+				    pid_charged_size(tree->arch, (unsigned)l);
+	}
+	cds_list_for_each_entry(pns, &tree->namespaces, list)
+		for (int i = 0; i < PIDMAP_ENTRIES; i++)
+			st->tree_pidmap_pages += !!pns->pidmap[i].page;
 	st->serials = tree->next_serial - 1;
 	st->nr_namespaces = tree->nr_namespaces;
 	for (unsigned int b = 0; b < buckets; b++) {

@@ -155,6 +155,8 @@ struct pid_ns_stats {
 	uint64_t serials;		/* struct pids ever allocated */
 	uint64_t wraps;			/* times alloc_pidmap() wrapped */
 	int nr_namespaces;		/* alive in the tree, the initial one too */
+	int tree_pidmap_pages;		/* bitmap pages of every namespace */
+	size_t pids_charged;		/* bytes charged for the hashed pids */
 };
 
 /* One level's slab cache of struct pids ("pid", "pid_2", ... "pid_33"). */
