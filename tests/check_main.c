@@ -21,6 +21,7 @@ static const struct {
 	{ "procfmt", procfmt_suite },
 	{ "ctl", ctl_suite },
 	{ "oracle", oracle_suite },
+	{ "pidns", pidns_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)

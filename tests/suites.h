@@ -19,5 +19,6 @@ Suite *task_suite(void);
 Suite *procfmt_suite(void);
 Suite *ctl_suite(void);
 Suite *oracle_suite(void);
+Suite *pidns_suite(void);
 
 #endif /* PIDFS_TESTS_SUITES_H */
