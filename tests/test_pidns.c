@@ -26,8 +26,6 @@
 
 #include "suites.h"
 
-#define PAGE_BYTES	4096
-
 /* ---- the pid layer alone -------------------------------------------------- */
 
 static struct lowmem *lm;
@@ -124,9 +122,8 @@ START_TEST(test_alloc_each_level)
 			ck_assert_ptr_eq(pid->numbers[i].ns, ns[i]);
 			ck_assert_int_eq(pid_nr_ns(pid, ns[i]),
 					 (int)(l - i) + 1);
-			ck_assert_ptr_eq(find_pid_ns(pid_nr_ns(pid, ns[i]),
-						     ns[i]),
-					 pid);
+			ck_assert_ptr_eq(
+				find_pid_ns(pid_nr_ns(pid, ns[i]), ns[i]), pid);
 		}
 		/* and none below its own */
 		for (unsigned int i = l + 1; i <= MAX_PID_NS_LEVEL; i++)
@@ -140,7 +137,8 @@ START_TEST(test_alloc_each_level)
 	}
 	ck_assert_int_eq(nstats(root).nr_pids, MAX_PID_NS_LEVEL + 1);
 	ck_assert_int_eq(nstats(root).nr_namespaces, MAX_PID_NS_LEVEL + 1);
-	ck_assert_int_eq(pid_ns_read_cache_stats(root, cs), MAX_PID_NS_LEVEL + 1);
+	ck_assert_int_eq(pid_ns_read_cache_stats(root, cs),
+			 MAX_PID_NS_LEVEL + 1);
 	ck_assert_str_eq(cs[0].name, "pid");
 	ck_assert_str_eq(cs[1].name, "pid_2");
 	ck_assert_str_eq(cs[MAX_PID_NS_LEVEL].name, "pid_33");
@@ -274,7 +272,8 @@ START_TEST(test_alloc_fault_injection)
 		struct lowmem_kind_stats before = kind(LOWMEM_PID);
 
 		for (unsigned int l = 0; l <= DEPTH; l++)
-			pid_ns_set_last_pid(ns[l], (int)nth * BITS_PER_PAGE - 1);
+			pid_ns_set_last_pid(ns[l],
+					    (int)nth * BITS_PER_PAGE - 1);
 		lowmem_fail_nth(lm, nth);
 		pid = alloc_pid(ns[DEPTH]);
 		lowmem_fail_nth(lm, 0);
@@ -352,7 +351,7 @@ END_TEST
 /* ---- the task layer -------------------------------------------------------- */
 
 static struct pidfs_kernel *k;
-static struct task_info ti;	/* large: kept off the stack */
+static struct task_info ti; /* large: kept off the stack */
 
 static void task_setup(void)
 {
@@ -412,7 +411,7 @@ static struct pid_namespace *ns_of(pid_t nr)
 	struct pid_namespace *ns = pidfs_get_pid_ns_for_children(k, nr);
 
 	ck_assert_ptr_nonnull(ns);
-	put_pid_ns(ns);		/* the task holds it */
+	put_pid_ns(ns); /* the task holds it */
 	return ns;
 }
 
@@ -521,7 +520,7 @@ START_TEST(test_zap_nested)
 	a = fork_ok(i);
 	b = fork_ok(i);
 	c = fork_ok(b);
-	ck_assert_int_eq(pidfs_exit(k, c, 3), 0);	/* a zombie inside */
+	ck_assert_int_eq(pidfs_exit(k, c, 3), 0); /* a zombie inside */
 	th = 0;
 	ck_assert_int_eq(pidfs_thread(k, b, NULL, &th), 0);
 	inum2 = unshare_ok(a);
@@ -613,8 +612,8 @@ END_TEST
  * a level-2 namespace and check each pid they find against itself while
  * the writer forks and kills in it and in the level above.
  */
-#define RCU_READERS	2
-#define RCU_ROUNDS	3000
+#define RCU_READERS 2
+#define RCU_ROUNDS 3000
 
 struct ns_reader {
 	pthread_t thread;
@@ -671,8 +670,9 @@ START_TEST(test_rcu_across_levels)
 		r[n].ns[0] = root;
 		r[n].ns[1] = ns1;
 		r[n].ns[2] = ns2;
-		ck_assert_int_eq(
-			pthread_create(&r[n].thread, NULL, reader_fn, &r[n]), 0);
+		ck_assert_int_eq(pthread_create(&r[n].thread, NULL, reader_fn,
+						&r[n]),
+				 0);
 	}
 	for (int round = 0; round < RCU_ROUNDS; round++) {
 		pid_t parent = round % 3 ? i2 : i1;
