@@ -146,6 +146,20 @@ static int thread_after_unshare(void)
 	return 0;
 }
 
+/* unshare(CLONE_NEWPID) and fork: the child is the new namespace's init. */
+static pid_t unshare_fork(void)
+{
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		die("unshare");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	return pid;
+}
+
 /* fork() from the unsharer: 0 (and the child reaped) or its errno. */
 static int try_fork(void)
 {
@@ -164,14 +178,8 @@ static int try_fork(void)
 static int dead_init(void)
 {
 	siginfo_t si;
-	pid_t init;
+	pid_t init = unshare_fork();
 
-	if (unshare(CLONE_NEWPID))
-		die("unshare");
-	fflush(stdout);
-	init = fork();
-	if (init < 0)
-		die("fork");
 	if (!init)
 		_exit(0);
 	/* a zombie, not yet reaped */
@@ -208,12 +216,7 @@ static int zap(void)
 
 	if (pipe(fds))
 		die("pipe");
-	if (unshare(CLONE_NEWPID))
-		die("unshare");
-	fflush(stdout);
-	init = fork();
-	if (init < 0)
-		die("fork");
+	init = unshare_fork();
 	if (!init) {
 		pid_t a = fork();
 

@@ -35,6 +35,12 @@ try() {
 	echo "$rc"
 }
 
+# A new child of init that has unshared: its number in $p.
+unshared() {
+	p=$(ctl fork)
+	ctl "unshare $p" >/dev/null
+}
+
 {
 	# unshare + fork until unshare fails
 	top=$(ctl fork)
@@ -53,18 +59,15 @@ try() {
 	# the outermost init's exit takes the 32 levels below with it
 	ctl "kill $first" "kill $top" >/dev/null
 
-	p=$(ctl fork)
-	ctl "unshare $p" >/dev/null
+	unshared
 	echo "unshare-twice $(try "unshare $p")"
 	ctl "kill $p" >/dev/null
 
-	p=$(ctl fork)
-	ctl "unshare $p" >/dev/null
+	unshared
 	echo "thread-after-unshare $(try "thread $p")"
 	ctl "kill $p" >/dev/null
 
-	p=$(ctl fork)
-	ctl "unshare $p" >/dev/null
+	unshared
 	i=$(ctl "fork $p")
 	ctl "exit $i" >/dev/null
 	echo "fork-after-init-exit $(try "fork $p")"
@@ -72,8 +75,7 @@ try() {
 	echo "fork-after-init-reap $(try "fork $p")"
 	ctl "kill $p" >/dev/null
 
-	p=$(ctl fork)
-	ctl "unshare $p" >/dev/null
+	unshared
 	i=$(ctl "fork $p")
 	a=$(ctl "fork $i")
 	ctl "unshare $a" >/dev/null
