@@ -207,6 +207,28 @@ struct pid_namespace *pid_ns_find_get(struct pid_namespace *ns,
 	return found;
 }
 
+int pid_ns_ids(struct pid_namespace *ns, unsigned int **idsp)
+{
+	struct pid_tree *tree = ns->tree;
+	struct pid_namespace *p;
+	unsigned int *ids;
+	int n = 0;
+
+	*idsp = NULL;
+	pthread_mutex_lock(&tree->pidmap_lock);
+	ids = malloc((size_t)tree->nr_namespaces * sizeof(*ids));
+	if (!ids) {
+		pthread_mutex_unlock(&tree->pidmap_lock);
+		return -ENOMEM;
+	}
+	/* The list is in creation order, so ids increase along it. */
+	cds_list_for_each_entry(p, &tree->namespaces, list)
+		ids[n++] = p->inum;
+	pthread_mutex_unlock(&tree->pidmap_lock);
+	*idsp = ids;
+	return n;
+}
+
 struct task_struct *pid_ns_child_reaper(const struct pid_namespace *ns)
 {
 	return ns->child_reaper;

@@ -246,6 +246,14 @@ START_TEST(test_ns_lifetime)
 	/* ids are never reused */
 	ns = create_pid_namespace(root);
 	ck_assert_uint_gt(pid_ns_inum(ns), cinum);
+	{
+		unsigned int *ids;
+
+		ck_assert_int_eq(pid_ns_ids(root, &ids), 2);
+		ck_assert_uint_eq(ids[0], PROC_PID_INIT_INO);
+		ck_assert_uint_eq(ids[1], pid_ns_inum(ns));
+		free(ids);
+	}
 	put_pid_ns(ns);
 	ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 1);
 }

@@ -215,6 +215,14 @@ struct pid_namespace *pid_ns_find_get(struct pid_namespace *ns,
 				      unsigned int inum);
 
 /*
+ * The ids of every namespace alive in @ns's tree, the initial one first,
+ * in increasing order, in a malloc()ed array at *@idsp that the caller
+ * frees: what a listing of namespaces (readdir of /pidns) walks.  Returns
+ * the count, or -ENOMEM.  Takes pidmap_lock.
+ */
+int pid_ns_ids(struct pid_namespace *ns, unsigned int **idsp);
+
+/*
  * child_reaper: the task the task layer made init of @ns, or NULL.  The
  * pid layer only keeps the pointer; the task layer sets and reads it
  * under its tasklist_lock.
