@@ -114,13 +114,13 @@ static void both_build(struct both *b, int n, int hash_shift, bool spread)
 	if (idr_init(&b->idr, b->lm, IDR_NODE_BYTES_X86_64))
 		bench_die("idr_init: out of memory");
 	for (int i = 0; i < made; i++) {
-		b->pids[i] = alloc_pid_ns(b->ns);
+		b->pids[i] = alloc_pid(b->ns);
 		if (!b->pids[i])
 			bench_die("alloc_pid failed at %d", i);
 	}
 	shuffle(b->pids, made);
 	for (int i = n; i < made; i++)
-		free_pid_ns(b->ns, b->pids[i]);
+		free_pid(b->pids[i]);
 	for (int i = 0; i < n; i++) {
 		int nr = pid_nr(b->pids[i]);
 
@@ -136,7 +136,7 @@ static void both_build(struct both *b, int n, int hash_shift, bool spread)
 static void both_destroy(struct both *b)
 {
 	for (int i = 0; i < b->n; i++)
-		free_pid_ns(b->ns, b->pids[i]);
+		free_pid(b->pids[i]);
 	rcu_barrier();
 	pidfs_idr_exit(&b->idr);
 	pid_ns_destroy(b->ns);

@@ -189,15 +189,15 @@ struct pid_h {
 /* copy_process()'s part: a number, a struct pid, three links. */
 static int pid_fork(struct pid_h *h, struct task_struct *t)
 {
-	struct pid *pid = alloc_pid_ns(h->ns);
+	struct pid *pid = alloc_pid(h->ns);
 
 	if (!pid)
 		return -1;
 	t->kernel = h->k;
 	t->pid = t->tgid = pid_nr(pid);
-	attach_pid(t, PIDTYPE_PID, t->pid);
-	attach_pid(t, PIDTYPE_PGID, 1);
-	attach_pid(t, PIDTYPE_SID, 1);
+	attach_pid(t, PIDTYPE_PID, pid);
+	attach_pid(t, PIDTYPE_PGID, find_pid_ns(1, h->ns));
+	attach_pid(t, PIDTYPE_SID, find_pid_ns(1, h->ns));
 	return 0;
 }
 
@@ -1178,7 +1178,7 @@ static void alloc_free(double occ)
 	if (!ns)
 		bench_die("pid_ns_create: %s", strerror(errno));
 	/* Fill the map, then free a random part of it. */
-	while (n < pid_max && (pids[n] = alloc_pid_ns(ns)))
+	while (n < pid_max && (pids[n] = alloc_pid(ns)))
 		n++;
 	keep = (int)(occ * pid_max);
 	for (int i = n - 1; i > 0; i--) {
@@ -1197,7 +1197,7 @@ static void alloc_free(double occ)
 			old_set_pidmap(oh, nr);
 			old_write_unlock(oh);
 		} else {
-			free_pid_ns(ns, pids[i]);
+			free_pid(pids[i]);
 			pids[i] = NULL;
 		}
 	}
@@ -1211,12 +1211,11 @@ static void alloc_free(double occ)
 			do {
 				for (int i = 0; i < 64; i++) {
 					if (which == 0) {
-						struct pid *p =
-							alloc_pid_ns(ns);
+						struct pid *p = alloc_pid(ns);
 
 						if (!p)
 							bench_die("alloc_pid");
-						free_pid_ns(ns, p);
+						free_pid(p);
 					} else {
 						int nr = old_alloc_pidmap(oh);
 
@@ -1252,7 +1251,7 @@ static void alloc_free(double occ)
 		  "pairs/s", NAN, NULL);
 
 	for (int i = 0; i < keep && i < n; i++)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	rcu_barrier();
 	pid_ns_destroy(ns);
 	lowmem_destroy(lm);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The modelled machines: sizes from 2.6.17's layouts, summed in
+ * The modelled machines: sizes from 2.6.17's layouts (2.6.24's for the
+ * struct pid of a namespace below the initial one), summed in
  * doc/design.md ("The modelled machine").
  */
 #include <string.h>
@@ -18,6 +19,8 @@
 const struct pidfs_arch pidfs_arch_i386 = {
 	.name = "i386",
 	.pid_size = 36,
+	.pid_ns_pid_size = 44,
+	.upid_size = 16,
 	.task_size = 10 * KIB,
 	.hlist_head_size = 4,
 	.dentry_size = 132,
@@ -33,6 +36,8 @@ const struct pidfs_arch pidfs_arch_i386 = {
 const struct pidfs_arch pidfs_arch_x86_64 = {
 	.name = "x86_64",
 	.pid_size = 64,
+	.pid_ns_pid_size = 88,
+	.upid_size = 32,
 	.task_size = 10 * KIB,
 	.hlist_head_size = 8,
 	.dentry_size = 208,

@@ -109,6 +109,8 @@ static const struct ctl_syntax ctl_syntax[PIDFS_CTL_NR_OPS] = {
 				 { "GID", ARG_GID } } },
 	[PIDFS_CTL_FAILNTH] = { "failnth", "failnth N", 1,
 				{ { "N", ARG_NTH } } },
+	[PIDFS_CTL_UNSHARE] = { "unshare", "unshare PID", 1,
+				{ { "PID", ARG_PID } } },
 };
 /* clang-format on */
 
@@ -417,6 +419,7 @@ struct pidfs_ctl {
 	 */
 	struct pidfs_ctl_cmd cmd;
 	struct task_info info;
+	unsigned int nsid;		/* unshare's reply */
 };
 
 struct pidfs_ctl *pidfs_ctl_create(struct pidfs_kernel *k)
@@ -541,6 +544,8 @@ static int ctl_run(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 	case PIDFS_CTL_FAILNTH:
 		lowmem_fail_nth(pidfs_kernel_lowmem(k), cmd->n);
 		return 0;
+	case PIDFS_CTL_UNSHARE:
+		return pidfs_unshare_pid(k, cmd->pid, &ctl->nsid);
 	case PIDFS_CTL_NR_OPS:
 		break;
 	}
@@ -570,6 +575,8 @@ static const char *ctl_errno_name(int err)
 		return "argument list too long";
 	case -EINVAL:
 		return "invalid argument";
+	case -ENOSPC:
+		return "no space left on device";
 	}
 	return "unexpected error";
 }
@@ -615,7 +622,20 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 	case -ENOMEM:
 		if (!ctl_forks(cmd->op))
 			break;
-		ctl_reply_error(reply, "%s: out of low memory", name);
+		if (oom)
+			ctl_reply_error(reply, "%s: out of low memory", name);
+		else
+			ctl_reply_error(reply,
+					"%s: the pid namespace %d forks into "
+					"has no init",
+					name, pid ? pid : 1);
+		return;
+	case -ENOSPC:
+		if (cmd->op != PIDFS_CTL_UNSHARE)
+			break;
+		ctl_reply_error(reply,
+				"%s: %d is %d pid namespaces deep already",
+				name, pid, MAX_PID_NS_LEVEL);
 		return;
 	case -EPERM:
 		if (cmd->op == PIDFS_CTL_EXIT || cmd->op == PIDFS_CTL_KILL) {
@@ -650,6 +670,19 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 			put_task_struct(t);
 		return;
 	case -EINVAL:
+		if (cmd->op == PIDFS_CTL_UNSHARE) {
+			ctl_reply_error(reply,
+					"%s: %d unshared already and has not "
+					"forked since",
+					name, pid);
+			return;
+		}
+		if (cmd->op == PIDFS_CTL_THREAD) {
+			ctl_reply_error(reply,
+					"%s: %d unshared its pid namespace",
+					name, pid);
+			return;
+		}
 		if (cmd->op != PIDFS_CTL_SETPGID)
 			break;
 		ctl_reply_error(reply,
@@ -672,16 +705,35 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 	ctl_reply_error(reply, "%s: %s", name, ctl_errno_name(err));
 }
 
+/*
+ * The last_pid of @ns and of every namespace above it, into @v, so that a
+ * failed fork, which advances each, can be undone.  Returns how many.
+ */
+static unsigned int ctl_save_last_pids(struct pid_namespace *ns, int *v)
+{
+	unsigned int n = 0;
+
+	for (; ns; ns = pid_ns_parent(ns))
+		v[n++] = pid_ns_last_pid(ns);
+	return n;
+}
+
+static void ctl_restore_last_pids(struct pid_namespace *ns, const int *v)
+{
+	for (unsigned int n = 0; ns; ns = pid_ns_parent(ns))
+		pid_ns_set_last_pid(ns, v[n++]);
+}
+
 int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		   struct pidfs_ctl_reply *reply)
 {
-	struct pid_namespace *ns = pidfs_kernel_ns(ctl->k);
+	struct pid_namespace *ns = NULL;
 	struct pidfs_ctl_cmd *cmd = &ctl->cmd;
 	struct lowmem *lm = pidfs_kernel_lowmem(ctl->k);
 	struct lowmem_stats before, after;
 	pid_t one, *out = &one;
 	unsigned int nout;
-	int last_pid;
+	int last_pid[MAX_PID_NS_LEVEL + 1];
 	int err;
 
 	reply->buf = NULL;
@@ -708,7 +760,16 @@ int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		}
 	}
 
-	last_pid = pid_ns_last_pid(ns);
+	/*
+	 * The namespace a fork goes into (the parent's children's), held
+	 * so that its last_pids can be put back after a failure.
+	 */
+	if (ctl_forks(cmd->op)) {
+		ns = pidfs_get_pid_ns_for_children(ctl->k,
+						   cmd->pid ? cmd->pid : 1);
+		if (ns)
+			ctl_save_last_pids(ns, last_pid);
+	}
 	lowmem_read_stats(lm, &before);
 	err = ctl_run(ctl, cmd, out, &nout);
 	if (err) {
@@ -723,8 +784,8 @@ int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		 * milliseconds, and a script probing for a missing pid should
 		 * not pay it.
 		 */
-		if (ctl_forks(cmd->op)) {
-			pid_ns_set_last_pid(ns, last_pid);
+		if (ns) {
+			ctl_restore_last_pids(ns, last_pid);
 			if (after.used != before.used)
 				rcu_barrier();
 		}
@@ -735,8 +796,11 @@ int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 	for (unsigned int i = 0; i < nout; i++)
 		reply->len += (size_t)sprintf(reply->buf + reply->len, "%d\n",
 					      out[i]);
+	if (cmd->op == PIDFS_CTL_UNSHARE)
+		reply->len = (size_t)sprintf(reply->buf, "%u\n", ctl->nsid);
 
 out_free:
+	put_pid_ns(ns);
 	if (out != &one)
 		free(out);
 out_unlock:

@@ -4,20 +4,30 @@
  * as the patch "pidhash: Refactor the pid hash table" left it, in
  * userspace.
  *
- * One hash table of struct pids keyed by number (the patch's change: the
- * old code kept PIDTYPE_MAX tables of task links).  A struct pid is
- * allocated with its number by alloc_pid(), hashed at once, and lives
- * until its last reference is put; free_pid() unhashes it and frees the
- * number, and a grace period later drops the hash's reference.  Tasks link
- * to it through their pid_links (attach_pid()/detach_pid()); the last
- * detach frees it.
+ * One hash table of struct pid numbers keyed by (number, namespace), as
+ * 2.6.24 left it after "pid namespaces: introduce struct upid": a struct
+ * pid has a number in its own namespace and in each one above it, each
+ * hashed.  A struct pid is allocated with its numbers by alloc_pid(),
+ * hashed at once, and lives until its last reference is put; free_pid()
+ * unhashes every level and frees the numbers, and a grace period later
+ * drops the hash's reference.  Tasks link to it through their pid_links
+ * (pid_link_attach()/pid_link_detach(), wrapped by the task layer's
+ * attach_pid()/detach_pid()); the last detach frees it.  The pid layer
+ * knows nothing of tasks beyond the pointer it keeps as child_reaper.
+ *
+ * A tree of namespaces shares one hash table, one pidmap_lock, one serial
+ * counter and one slab cache per level (baf8f0f82dd7: "pid", then
+ * "pid_<level + 1>"); each namespace has its own bitmap and last_pid.
  *
  * Where pidfs departs from the kernel, and why:
- *  - the state is a struct pid_namespace (as the kernel did from 2.6.19),
- *    so tests and several mounts each have their own;
- *  - the hash chain is singly linked: the kernel's pprev word holds the
- *    serial instead (see pid.h), and free_pid() finds the predecessor under
+ *  - the tree's state hangs off its initial namespace (the kernel has
+ *    globals), so tests and several mounts each have their own;
+ *  - the hash chain is singly linked: the word saved per level pays for
+ *    the serial (see pid.h), and free_pid() finds each predecessor under
  *    pidmap_lock, walking a chain that the table's sizing keeps short;
+ *  - the hash key is nr plus a per-namespace constant, 0 in the initial
+ *    namespace (the kernel adds the namespace's address), so that a tree
+ *    that never unshares hashes exactly as the patch did;
  *  - hash_long() multiplies by the constant Linux adopted in 4.7, which
  *    spreads consecutive numbers over any table size (pid_hashfn() in pid.h);
  *  - pidmap_lock is a mutex, not a spinlock: userspace threads can be
@@ -25,12 +35,17 @@
  *    then burn the other CPU;
  *  - pid_max may be set below RESERVED_PIDS + 1 (the kernel's minimum):
  *    numbers below it are then handed out once each, on the first pass,
- *    and alloc_pidmap() fails once they are used up.
+ *    and alloc_pidmap() fails once they are used up;
+ *  - a namespace whose init has died refuses allocation with ENOMEM, as
+ *    Linux 3.8 and later do (2.6.24 let forks in);
+ *  - the namespace object and its bitmap pages are charged the bitmap
+ *    pages only (the slab object of struct pid_namespace is not).
  *
- * Locking: the bitmap is lock-free (atomic test-and-set, atomic nr_free);
- * pidmap_lock serialises hash-chain updates and bitmap-page installation;
- * lookups walk chains under rcu_read_lock().  Order: tasklist_lock, then
- * pidmap_lock.
+ * Locking: the bitmaps are lock-free (atomic test-and-set, atomic
+ * nr_free); the tree's pidmap_lock serialises hash-chain updates,
+ * bitmap-page installation, the tree's list of namespaces and its
+ * counters; lookups walk chains under rcu_read_lock().  Order:
+ * tasklist_lock, then pidmap_lock.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -41,7 +56,7 @@
 
 #include "pidfs/lowmem.h"
 #include "pidfs/pid.h"
-#include "pidfs/task.h"
+#include "pid_internal.h"
 
 #ifdef PIDFS_TSAN
 char pidfs_rcu_tsan_gp;
@@ -51,55 +66,20 @@ char pidfs_rcu_tsan_cb;
 #define BITS_PER_LONG		(8 * (int)sizeof(unsigned long))
 #define LONGS_PER_PAGE		(BITS_PER_PAGE / BITS_PER_LONG)
 
-struct pidmap {
-	int nr_free;		/* ATOMIC */
-	unsigned long *page;	/* published once, under pidmap_lock */
-};
-
-struct pid_namespace {
-	/* First: pid.h's inline lookups find it at the namespace's address. */
-	struct pidhash hash;		/* chains: see pidmap_lock */
-	struct lowmem *lowmem;		/* immutable */
-	const struct pidfs_arch *arch;	/* immutable */
-	size_t hash_charged;		/* immutable: bytes charged */
-	struct kmem_cache *pid_cachep;	/* immutable */
-	int pid_max;			/* ATOMIC */
-	int last_pid;			/* ATOMIC; racy by design, as the kernel's */
-	uint64_t wraps;			/* ATOMIC */
-	/*
-	 * pidmap_lock protects the hash chains (readers use RCU), the
-	 * installation of bitmap pages (readers see them published or NULL),
-	 * and the two counters below.  It nests inside tasklist_lock, since
-	 * detach_pid() calls free_pid() with that held.
-	 */
-	pthread_mutex_t pidmap_lock;
-	uint64_t next_serial;		/* pidmap_lock */
-	int nr_pids;			/* pidmap_lock */
-	struct pidmap pidmap[PIDMAP_ENTRIES];
-};
-
 struct pid_namespace *init_pid_ns;
 
-_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 64,
-	       "the patch's struct pid is 64 bytes on x86-64");
-_Static_assert(offsetof(struct pid_namespace, hash) == 0,
-	       "pid_ns_hash() casts the namespace to its hash");
+/*
+ * The host's objects: 80 bytes for a level-0 struct pid on x86-64 (count,
+ * level, serial, three list heads, an rcu_head) and 24 per level; the
+ * charges are the modelled machine's (pid_charged_size()).
+ */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pid) == 56,
+	       "struct pid without its numbers is 56 bytes on x86-64");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct upid) == 24,
+	       "struct upid is 24 bytes on x86-64");
+_Static_assert(offsetof(struct pid_namespace, head) == 0,
+	       "pid_ns_head() casts the namespace to its head");
 
-static int fls_ul(unsigned long x)
-{
-	return x ? BITS_PER_LONG - __builtin_clzl(x) : 0;
-}
-
-int pidhash_shift_for(unsigned long megabytes)
-{
-	int shift = fls_ul(megabytes * 4);
-
-	if (shift < PIDHASH_SHIFT_MIN)
-		shift = PIDHASH_SHIFT_MIN;
-	if (shift > PIDHASH_SHIFT_MAX)
-		shift = PIDHASH_SHIFT_MAX;
-	return shift;
-}
 
 static inline int mk_pid(const struct pid_namespace *ns,
 			 const struct pidmap *map, int off)
@@ -156,18 +136,19 @@ static void free_pidmap(struct pid_namespace *ns, int pid)
 /* Install a zeroed bitmap page; false if there is no memory for one. */
 static bool pidmap_fill(struct pid_namespace *ns, struct pidmap *map)
 {
-	void *page = lowmem_get_page(ns->lowmem, LOWMEM_PIDMAP);
+	struct pid_tree *tree = ns->tree;
+	void *page = lowmem_get_page(tree->lowmem, LOWMEM_PIDMAP);
 
 	/* Free the page if someone raced with us installing it. */
-	pthread_mutex_lock(&ns->pidmap_lock);
+	pthread_mutex_lock(&tree->pidmap_lock);
 	if (map->page) {
-		lowmem_free_page(ns->lowmem, LOWMEM_PIDMAP, page);
+		lowmem_free_page(tree->lowmem, LOWMEM_PIDMAP, page);
 	} else if (page) {
 		__atomic_store_n(&map->nr_free, BITS_PER_PAGE,
 				 __ATOMIC_RELAXED);
 		__atomic_store_n(&map->page, page, __ATOMIC_RELEASE);
 	}
-	pthread_mutex_unlock(&ns->pidmap_lock);
+	pthread_mutex_unlock(&tree->pidmap_lock);
 	return map_page(map) != NULL;
 }
 
@@ -179,7 +160,7 @@ static bool pidmap_fill(struct pid_namespace *ns, struct pidmap *map)
  */
 static int alloc_pidmap(struct pid_namespace *ns)
 {
-	int pid_max = __atomic_load_n(&ns->pid_max, __ATOMIC_RELAXED);
+	int pid_max = __atomic_load_n(&ns->tree->pid_max, __ATOMIC_RELAXED);
 	int last = __atomic_load_n(&ns->last_pid, __ATOMIC_RELAXED);
 	int i, offset, max_scan, pid;
 	struct pidmap *map;
@@ -269,13 +250,42 @@ static int next_pidmap(struct pid_namespace *ns, int last)
 	return -1;
 }
 
+bool pidmap_reserve_zero(struct pid_namespace *ns)
+{
+	/* We never call free_pidmap(0). */
+	if (!pidmap_fill(ns, &ns->pidmap[0]))
+		return false;
+	test_and_set_bit(0, ns->pidmap[0].page);
+	ns->pidmap[0].nr_free--;
+	return true;
+}
+
+int pid_ns_next_pidmap(struct pid_namespace *ns, int last)
+{
+	return next_pidmap(ns, last);
+}
+
+
+/* ---- struct pid ------------------------------------------------------- */
+
+pid_t pid_nr_ns(const struct pid *pid, const struct pid_namespace *ns)
+{
+	unsigned int level = ns->head.level;
+
+	if (pid && level <= pid->level && pid->numbers[level].ns == ns)
+		return pid->numbers[level].nr;
+	return 0;
+}
+
 void __put_pid(struct pid *pid)
 {
 	struct kmem_cache *cachep = kmem_cache_of(pid);
+	struct pid_namespace *ns = ns_of_pid(pid);
 
 	/* Every struct pid that reaches here was pinned by delayed_put_pid(). */
 	lowmem_unpin(kmem_cache_zone(cachep), LOWMEM_PID);
 	kmem_cache_free(cachep, pid);
+	put_pid_ns(ns);
 }
 
 static void delayed_put_pid(struct rcu_head *rhp)
@@ -292,73 +302,105 @@ static void delayed_put_pid(struct rcu_head *rhp)
 	rcu_callback_exit();
 }
 
-void free_pid_ns(struct pid_namespace *ns, struct pid *pid)
+static inline struct upid **upid_bucket(struct pid_tree *tree,
+					const struct upid *upid)
 {
-	struct pid **pp;
+	const struct pid_ns_head *h = pid_ns_head(upid->ns);
 
-	pthread_mutex_lock(&ns->pidmap_lock);
-	pp = &ns->hash.table[pid_hashfn(&ns->hash, pid_nr(pid))];
-	while (*pp != pid)
-		pp = &(*pp)->pid_chain;
-	/* Readers on @pid still follow pid->pid_chain: leave it. */
-	__atomic_store_n(pp, pid->pid_chain, __ATOMIC_RELAXED);
-	ns->nr_pids--;
-	pthread_mutex_unlock(&ns->pidmap_lock);
-
-	free_pidmap(ns, pid_nr(pid));
-	call_rcu(&pid->rcu, delayed_put_pid);
+	return &tree->table[pid_hashfn(&h->hash, upid->nr, h->hash_key)];
 }
 
 void free_pid(struct pid *pid)
 {
-	free_pid_ns(init_pid_ns, pid);
+	struct pid_tree *tree = pid->numbers[0].ns->tree;
+	unsigned int i;
+
+	pthread_mutex_lock(&tree->pidmap_lock);
+	for (i = 0; i <= pid->level; i++) {
+		struct upid *upid = &pid->numbers[i];
+		struct upid **pp = upid_bucket(tree, upid);
+
+		while (*pp != upid)
+			pp = &(*pp)->pid_chain;
+		/* Readers on @upid still follow its pid_chain: leave it. */
+		__atomic_store_n(pp, upid->pid_chain, __ATOMIC_RELAXED);
+		/*
+		 * The first fork into a namespace failed: no init will
+		 * ever come, and Linux (3.8+) closes the namespace.
+		 */
+		if (!--upid->ns->nr_allocated && upid->ns->parent &&
+		    !upid->ns->child_reaper)
+			upid->ns->adding = false;
+	}
+	tree->nr_pids[pid->level]--;
+	pthread_mutex_unlock(&tree->pidmap_lock);
+
+	for (i = 0; i <= pid->level; i++)
+		free_pidmap(pid->numbers[i].ns, pid->numbers[i].nr);
+	call_rcu(&pid->rcu, delayed_put_pid);
 }
 
-struct pid *alloc_pid_ns(struct pid_namespace *ns)
+struct pid *alloc_pid(struct pid_namespace *ns)
 {
-	struct pid *pid;
+	struct pid_tree *tree = ns->tree;
+	unsigned int level = ns->head.level;
+	struct pid_namespace *tmp;
+	struct kmem_cache *cachep;
 	enum pid_type type;
-	unsigned int h;
-	int nr = -1;
+	struct pid *pid;
+	int i, err = EAGAIN;
 
-	pid = kmem_cache_alloc(ns->pid_cachep);
+	cachep = __atomic_load_n(&tree->pid_cachep[level], __ATOMIC_ACQUIRE);
+	pid = kmem_cache_alloc(cachep);
 	if (!pid)
 		goto out;
 
-	nr = alloc_pidmap(ns);
-	if (nr < 0)
-		goto out_free;
+	tmp = ns;
+	for (i = (int)level; i >= 0; i--) {
+		int nr = alloc_pidmap(tmp);
+
+		if (nr < 0)
+			goto out_free;
+		pid->numbers[i].nr = nr;
+		pid->numbers[i].ns = tmp;
+		tmp = tmp->parent;
+	}
 
 	pid->count = 1;
+	pid->level = level;
 	for (type = 0; type < PIDTYPE_MAX; ++type)
 		INIT_HLIST_HEAD(&pid->tasks[type]);
 
-	pthread_mutex_lock(&ns->pidmap_lock);
-	if (ns->next_serial == UINT64_MAX) {
-		pthread_mutex_unlock(&ns->pidmap_lock);
-		free_pidmap(ns, nr);
-		goto out_free;
+	pthread_mutex_lock(&tree->pidmap_lock);
+	if (!ns->adding || tree->next_serial == UINT64_MAX) {
+		if (!ns->adding)
+			err = ENOMEM;
+		pthread_mutex_unlock(&tree->pidmap_lock);
+		goto out_free;	/* i is -1: every level is given back */
 	}
-	pid->nr = nr;
-	pid->serial = ns->next_serial++;
-	h = pid_hashfn(&ns->hash, nr);
-	pid->pid_chain = ns->hash.table[h];
-	rcu_publish(ns->hash.table[h], pid);
-	ns->nr_pids++;
-	pthread_mutex_unlock(&ns->pidmap_lock);
+	get_pid_ns(ns);
+	pid->serial = tree->next_serial++;
+	for (i = (int)level; i >= 0; i--) {
+		struct upid *upid = &pid->numbers[i];
+		struct upid **head = upid_bucket(tree, upid);
 
-out:
+		upid->pid_chain = *head;
+		rcu_publish(*head, upid);
+		upid->ns->nr_allocated++;
+	}
+	tree->nr_pids[level]++;
+	tree->allocated[level]++;
+	pthread_mutex_unlock(&tree->pidmap_lock);
 	return pid;
 
 out_free:
-	kmem_cache_free(ns->pid_cachep, pid);
+	for (i++; i <= (int)level; i++)
+		free_pidmap(pid->numbers[i].ns, pid->numbers[i].nr);
+	kmem_cache_free(cachep, pid);
 	pid = NULL;
-	goto out;
-}
-
-struct pid *alloc_pid(void)
-{
-	return alloc_pid_ns(init_pid_ns);
+out:
+	errno = err;
+	return pid;
 }
 
 struct pid *find_pid(int nr)
@@ -391,25 +433,17 @@ struct pid *find_get_pid(pid_t nr)
 	return find_get_pid_ns(nr, init_pid_ns);
 }
 
-int attach_pid(struct task_struct *task, enum pid_type type, int nr)
+void pid_link_attach(struct pid_link *link, enum pid_type type,
+		     struct pid *pid)
 {
-	struct pid_link *link;
-	struct pid *pid;
-
-	link = &task->pids[type];
-	link->pid = pid = find_pid_ns(nr, pidfs_kernel_ns(task->kernel));
+	link->pid = pid;
 	hlist_add_head_rcu(&link->node, &pid->tasks[type]);
-	return 0;
 }
 
-void detach_pid(struct task_struct *task, enum pid_type type)
+void pid_link_detach(struct pid_link *link)
 {
-	struct pid_link *link;
-	struct pid *pid;
+	struct pid *pid = link->pid;
 	int tmp;
-
-	link = &task->pids[type];
-	pid = link->pid;
 
 	hlist_del_rcu(&link->node);
 	link->pid = NULL;
@@ -418,195 +452,5 @@ void detach_pid(struct task_struct *task, enum pid_type type)
 		if (!hlist_empty(&pid->tasks[tmp]))
 			return;
 
-	free_pid_ns(pidfs_kernel_ns(task->kernel), pid);
-}
-
-struct task_struct *pid_task(struct pid *pid, enum pid_type type)
-{
-	struct hlist_node *first;
-
-	if (!pid)
-		return NULL;
-	first = hlist_first_rcu(&pid->tasks[type]);
-	if (!first)
-		return NULL;
-	return (struct task_struct *)((char *)first -
-				      offsetof(struct task_struct, pids) -
-				      (size_t)type * sizeof(struct pid_link) -
-				      offsetof(struct pid_link, node));
-}
-
-struct task_struct *find_task_by_pid_type_ns(int type, int nr,
-					     struct pid_namespace *ns)
-{
-	return pid_task(find_pid_ns(nr, ns), type);
-}
-
-struct task_struct *find_task_by_pid_type(int type, int nr)
-{
-	return find_task_by_pid_type_ns(type, nr, init_pid_ns);
-}
-
-struct task_struct *get_pid_task(struct pid *pid, enum pid_type type)
-{
-	struct task_struct *result;
-
-	rcu_read_lock();
-	result = pid_task(pid, type);
-	if (result)
-		get_task_struct(result);
-	rcu_read_unlock();
-	return result;
-}
-
-struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
-{
-	struct pid_namespace *ns;
-	unsigned long mb;
-	int shift;
-
-	const struct pidfs_arch *arch = pidfs_arch_or_default(params->arch);
-
-	if (!params->lowmem || params->pid_max < 0 ||
-	    params->pid_max > arch->pid_max_limit || params->hash_shift < -1 ||
-	    params->hash_shift > PIDHASH_SHIFT_LIMIT) {
-		errno = EINVAL;
-		return NULL;
-	}
-	ns = calloc(1, sizeof(*ns));
-	if (!ns)
-		return NULL;
-	ns->lowmem = params->lowmem;
-	ns->arch = arch;
-	ns->pid_max = params->pid_max ? params->pid_max : PID_MAX_DEFAULT;
-	mb = params->memory_mb ? params->memory_mb :
-				 (unsigned long)(lowmem_budget(ns->lowmem) >> 20);
-	shift = params->hash_shift >= 0 ? params->hash_shift :
-					  pidhash_shift_for(mb);
-	ns->hash.shift = shift;
-	ns->next_serial = 1;
-	pthread_mutex_init(&ns->pidmap_lock, NULL);
-
-	ns->hash.table = calloc((size_t)1 << shift, sizeof(*ns->hash.table));
-	if (!ns->hash.table)
-		goto out_free;
-	/*
-	 * pidhash_init()'s alloc_bootmem(): low memory on i386, charged as
-	 * the modelled machine's buckets, for as long as the namespace.
-	 */
-	ns->hash_charged = ((size_t)1 << shift) * arch->hlist_head_size;
-	if (!lowmem_charge(ns->lowmem, LOWMEM_PIDHASH, ns->hash_charged))
-		goto out_free_hash;
-	/* The host's struct pid, charged at the modelled machine's size. */
-	ns->pid_cachep =
-		kmem_cache_create_charged(ns->lowmem, "pid", LOWMEM_PID,
-					  sizeof(struct pid), arch->pid_size);
-	if (!ns->pid_cachep)
-		goto out_uncharge_hash;
-	/* Reserve PID 0.  We never call free_pidmap(0). */
-	if (!pidmap_fill(ns, &ns->pidmap[0]))
-		goto out_free_cache;
-	test_and_set_bit(0, ns->pidmap[0].page);
-	ns->pidmap[0].nr_free--;
-
-	if (!init_pid_ns)
-		init_pid_ns = ns;
-	return ns;
-
-out_free_cache:
-	kmem_cache_destroy(ns->pid_cachep);
-out_uncharge_hash:
-	lowmem_uncharge(ns->lowmem, LOWMEM_PIDHASH, ns->hash_charged);
-out_free_hash:
-	free(ns->hash.table);
-out_free:
-	pthread_mutex_destroy(&ns->pidmap_lock);
-	free(ns);
-	errno = ENOMEM;
-	return NULL;
-}
-
-void pid_ns_destroy(struct pid_namespace *ns)
-{
-	if (!ns)
-		return;
-	/* Wait for delayed_put_pid() callbacks that may still touch us. */
-	rcu_barrier();
-	for (int i = 0; i < PIDMAP_ENTRIES; i++)
-		lowmem_free_page(ns->lowmem, LOWMEM_PIDMAP, ns->pidmap[i].page);
-	kmem_cache_destroy(ns->pid_cachep);
-	lowmem_uncharge(ns->lowmem, LOWMEM_PIDHASH, ns->hash_charged);
-	free(ns->hash.table);
-	pthread_mutex_destroy(&ns->pidmap_lock);
-	if (init_pid_ns == ns)
-		init_pid_ns = NULL;
-	free(ns);
-}
-
-struct kmem_cache *pid_ns_pid_cache(const struct pid_namespace *ns)
-{
-	return ns->pid_cachep;
-}
-
-int pid_ns_set_pid_max(struct pid_namespace *ns, int pid_max)
-{
-	if (pid_max < 1 || pid_max > ns->arch->pid_max_limit)
-		return -EINVAL;
-	__atomic_store_n(&ns->pid_max, pid_max, __ATOMIC_RELAXED);
-	return 0;
-}
-
-int pid_ns_pid_max(const struct pid_namespace *ns)
-{
-	return __atomic_load_n(&ns->pid_max, __ATOMIC_RELAXED);
-}
-
-int pid_ns_last_pid(const struct pid_namespace *ns)
-{
-	return __atomic_load_n(&ns->last_pid, __ATOMIC_RELAXED);
-}
-
-void pid_ns_set_last_pid(struct pid_namespace *ns, int last_pid)
-{
-	if (last_pid < 0 || last_pid >= PID_MAX_LIMIT)
-		last_pid = 0;
-	__atomic_store_n(&ns->last_pid, last_pid, __ATOMIC_RELAXED);
-}
-
-void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
-{
-	unsigned int buckets = 1U << ns->hash.shift;
-
-	memset(st, 0, sizeof(*st));
-	st->pid_max = pid_ns_pid_max(ns);
-	st->last_pid = pid_ns_last_pid(ns);
-	st->hash_shift = ns->hash.shift;
-	st->hash_buckets = buckets;
-	st->hash_bytes = (size_t)buckets * sizeof(*ns->hash.table);
-	st->hash_charged = ns->hash_charged;
-	st->pid_max_limit = ns->arch->pid_max_limit;
-	st->pid_struct_size = ns->arch->pid_size;
-	st->wraps = __atomic_load_n(&ns->wraps, __ATOMIC_RELAXED);
-
-	pthread_mutex_lock(&ns->pidmap_lock);
-	st->nr_pids = ns->nr_pids;
-	st->serials = ns->next_serial - 1;
-	for (unsigned int b = 0; b < buckets; b++) {
-		unsigned int len = 0;
-
-		for (struct pid *p = ns->hash.table[b]; p; p = p->pid_chain)
-			len++;
-		if (!len)
-			st->empty_buckets++;
-		if (len > st->longest_chain)
-			st->longest_chain = len;
-	}
-	for (int i = 0; i < PIDMAP_ENTRIES; i++) {
-		if (!ns->pidmap[i].page)
-			continue;
-		st->pidmap_pages++;
-		st->nr_free += __atomic_load_n(&ns->pidmap[i].nr_free,
-					       __ATOMIC_RELAXED);
-	}
-	pthread_mutex_unlock(&ns->pidmap_lock);
+	free_pid(pid);
 }

@@ -236,8 +236,14 @@ int pidfs_pin_release_leftovers(const struct pidfs_pin_ops *ops,
 	 * Every task is released, so no task links a struct pid: what
 	 * holds one now holds it from outside the model.
 	 */
-	kmem_cache_for_each(pid_ns_pid_cache(pidfs_kernel_ns(k)),
-			    pid_walk_add, &pids);
+	for (unsigned int level = 0; level <= MAX_PID_NS_LEVEL; level++) {
+		struct kmem_cache *cachep =
+			pid_ns_pid_cache_level(pidfs_kernel_ns(k), level);
+
+		/* Each level's cache: a namespace's pids pin it, too. */
+		if (cachep)
+			kmem_cache_for_each(cachep, pid_walk_add, &pids);
+	}
 	nr_tasks = pidfs_kernel_leftover_tasks(k, &tasks);
 	if (pids.oom || nr_tasks < 0) {
 		free(pids.v);

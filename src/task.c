@@ -79,11 +79,6 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static inline struct pid *task_pid(struct task_struct *t)
-{
-	return t->pids[PIDTYPE_PID].pid;
-}
-
 struct pid *task_pid_type(struct task_struct *t, enum pid_type type)
 {
 	if (type != PIDTYPE_PID)
@@ -99,6 +94,66 @@ static pid_t process_group(struct task_struct *t)
 static pid_t process_session(struct task_struct *t)
 {
 	return pid_nr(t->group_leader->pids[PIDTYPE_SID].pid);
+}
+
+pid_t task_pgrp_nr_ns(struct task_struct *t, struct pid_namespace *ns)
+{
+	return pid_nr_ns(t->group_leader->pids[PIDTYPE_PGID].pid, ns);
+}
+
+pid_t task_session_nr_ns(struct task_struct *t, struct pid_namespace *ns)
+{
+	return pid_nr_ns(t->group_leader->pids[PIDTYPE_SID].pid, ns);
+}
+
+pid_t task_ppid_nr_ns(struct task_struct *t, struct pid_namespace *ns)
+{
+	struct task_struct *parent = t->group_leader->real_parent;
+
+	return parent ? task_tgid_nr_ns(parent, ns) : 0;
+}
+
+/* ---- the pid links ---------------------------------------------------- */
+
+int attach_pid(struct task_struct *task, enum pid_type type, struct pid *pid)
+{
+	pid_link_attach(&task->pids[type], type, pid);
+	return 0;
+}
+
+void detach_pid(struct task_struct *task, enum pid_type type)
+{
+	pid_link_detach(&task->pids[type]);
+}
+
+struct task_struct *find_task_by_pid_type_ns(int type, int nr,
+					     struct pid_namespace *ns)
+{
+	return pid_task(find_pid_ns(nr, ns), type);
+}
+
+struct task_struct *find_task_by_pid_type(int type, int nr)
+{
+	return find_task_by_pid_type_ns(type, nr, init_pid_ns);
+}
+
+struct task_struct *get_pid_task(struct pid *pid, enum pid_type type)
+{
+	struct task_struct *result;
+
+	rcu_read_lock();
+	result = pid_task(pid, type);
+	if (result)
+		get_task_struct(result);
+	rcu_read_unlock();
+	return result;
+}
+
+/* exit_task_namespaces(): the reference on the children's namespace. */
+static void exit_task_namespaces(struct task_struct *t)
+{
+	put_pid_ns(t->pid_ns_for_children);
+	t->pid_ns_for_children = NULL;
 }
 
 /* ---- events ----------------------------------------------------------- */
@@ -289,6 +344,7 @@ static void release_task(struct pidfs_kernel *k, struct evbatch *b,
 	struct task_image *img;
 
 	ev_add(k, b, PIDFS_EV_RELEASE, p);
+	exit_task_namespaces(p);
 	detach_pid(p, PIDTYPE_PID);
 	if (thread_group_leader(p)) {
 		detach_pid(p, PIDTYPE_PGID);
@@ -351,24 +407,48 @@ static int nr_threads(struct task_struct *leader)
 	return n;
 }
 
-int pidfs_task_info(struct task_struct *t, struct task_info *info)
+/* NSpid and friends: from @ns's level down to @t's.  tasklist_lock. */
+static void task_info_levels(struct task_struct *t, struct pid_namespace *ns,
+			     struct task_info *info)
+{
+	struct pid *pid = task_pid(t);
+	unsigned int from = pid_ns_level(ns), n = 0;
+
+	for (unsigned int l = from; l <= pid->level; l++, n++) {
+		struct pid_namespace *lns = pid->numbers[l].ns;
+
+		info->nspid[n] = pid->numbers[l].nr;
+		info->nstgid[n] = task_tgid_nr_ns(t, lns);
+		info->nspgid[n] = task_pgrp_nr_ns(t, lns);
+		info->nssid[n] = task_session_nr_ns(t, lns);
+	}
+	info->ns_levels = n;
+}
+
+int pidfs_task_info_ns(struct task_struct *t, struct pid_namespace *ns,
+		       struct task_info *info)
 {
 	struct pidfs_kernel *k = t->kernel;
 	struct task_struct *leader;
 	struct task_image *img;
 
 	pthread_rwlock_rdlock(&k->tasklist_lock);
-	if (t->released) {
+	if (t->released || !task_pid_nr_ns(t, ns)) {
 		pthread_rwlock_unlock(&k->tasklist_lock);
 		return -ESRCH;
 	}
 	leader = t->group_leader;
 	memset(info, 0, offsetof(struct task_info, args));
-	info->pid = t->pid;
-	info->tgid = t->tgid;
-	info->ppid = leader->real_parent ? leader->real_parent->tgid : 0;
-	info->pgrp = process_group(t);
-	info->session = process_session(t);
+	info->pid = task_pid_nr_ns(t, ns);
+	info->tgid = task_tgid_nr_ns(t, ns);
+	info->ppid = task_ppid_nr_ns(t, ns);
+	info->pgrp = task_pgrp_nr_ns(t, ns);
+	info->session = task_session_nr_ns(t, ns);
+	task_info_levels(t, ns, info);
+	info->ns_inum = pid_ns_inum(task_active_pid_ns(t));
+	if (t->pid_ns_for_children)
+		info->ns_for_children_inum =
+			pid_ns_inum(t->pid_ns_for_children);
 	info->uid = t->uid;
 	info->gid = t->gid;
 	info->state = t->state;
@@ -390,6 +470,25 @@ int pidfs_task_info(struct task_struct *t, struct task_info *info)
 	}
 	pthread_rwlock_unlock(&k->tasklist_lock);
 	return 0;
+}
+
+int pidfs_task_info(struct task_struct *t, struct task_info *info)
+{
+	return pidfs_task_info_ns(t, t->kernel->ns, info);
+}
+
+struct pid_namespace *pidfs_get_pid_ns_for_children(struct pidfs_kernel *k,
+						    pid_t pid)
+{
+	struct pid_namespace *ns = NULL;
+	struct task_struct *t;
+
+	pthread_rwlock_rdlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, true);
+	if (t)
+		ns = get_pid_ns(t->pid_ns_for_children);
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	return ns;
 }
 
 static int tid_cmp(const void *a, const void *b)
@@ -466,20 +565,32 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 		   const char *comm, pid_t *nrp, struct evbatch *b)
 {
 	struct task_struct *src, *p, *leader;
+	struct pid_namespace *ns = NULL;
 	struct task_image *img;
 	struct pid *pid;
 	int err, nr;
 
 	/* A missing parent is no reason to consume a pid. */
-	rcu_read_lock();
+	pthread_rwlock_rdlock(&k->tasklist_lock);
 	src = task_by_nr(k, src_nr, true);
-	rcu_read_unlock();
-	if (!src)
-		return -ESRCH;
+	if (src) {
+		ns = get_pid_ns(src->pid_ns_for_children);
+		/* copy_process(): a thread stays in its group's namespace. */
+		if (thread && ns != task_active_pid_ns(src))
+			src = NULL;
+	}
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	if (!src) {
+		put_pid_ns(ns);
+		return ns ? -EINVAL : -ESRCH;
+	}
 
-	pid = alloc_pid_ns(k->ns);
-	if (!pid)
-		return -EAGAIN;
+	pid = alloc_pid(ns);
+	if (!pid) {
+		err = errno == ENOMEM ? -ENOMEM : -EAGAIN;
+		put_pid_ns(ns);
+		return err;
+	}
 	nr = pid_nr(pid);
 
 	err = -ENOMEM;
@@ -522,6 +633,9 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 	p->serial = pid_serial(pid);
 	p->kernel = k;
 	p->image = img;
+	/* The child's children go where it went: into its own namespace. */
+	p->pid_ns_for_children = ns;
+	ns = NULL;
 	CDS_INIT_LIST_HEAD(&p->children);
 	CDS_INIT_LIST_HEAD(&p->sibling);
 	CDS_INIT_LIST_HEAD(&p->thread_group);
@@ -535,10 +649,13 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 		p->group_leader = p;
 		p->real_parent = leader;
 		cds_list_add_tail(&p->sibling, &leader->children);
-		attach_pid(p, PIDTYPE_PGID, process_group(leader));
-		attach_pid(p, PIDTYPE_SID, process_session(leader));
+		attach_pid(p, PIDTYPE_PGID, leader->pids[PIDTYPE_PGID].pid);
+		attach_pid(p, PIDTYPE_SID, leader->pids[PIDTYPE_SID].pid);
 	}
-	attach_pid(p, PIDTYPE_PID, nr);
+	attach_pid(p, PIDTYPE_PID, pid);
+	/* is_child_reaper(): number 1 in its namespace below the initial. */
+	if (pid->level && pid_vnr(pid) == 1)
+		pid_ns_set_child_reaper(ns_of_pid(pid), p);
 	cds_list_add_tail(&p->tasks, &k->tasks);
 	uid_charge(k, p->uid, 1);
 	k->nr_tasks++;
@@ -554,7 +671,8 @@ bad_fork_unlock:
 	pthread_rwlock_unlock(&k->tasklist_lock);
 	kmem_cache_free(k->task_cachep, p);
 bad_fork_free_pid:
-	free_pid_ns(k->ns, pid);
+	free_pid(pid);
+	put_pid_ns(ns);
 	return err;
 }
 
@@ -596,16 +714,72 @@ int pidfs_thread(struct pidfs_kernel *k, pid_t tgid, const char *comm,
 
 /* ---- exit and release --------------------------------------------------- */
 
+/* SIGKILL's exit code, as a killed task's wait status carries it. */
+#define EXIT_CODE_SIGKILL	9
+
+static void do_exit(struct pidfs_kernel *k, struct evbatch *b,
+		    struct task_struct *t, int code);
+
+/*
+ * zap_pid_ns_processes(): the init of @ns, @reaper, is exiting.  Kill
+ * every task with a number in @ns (those of the namespaces below have one
+ * too; killing their inits zaps those first, recursively), then reap
+ * every zombie child of @reaper, the orphans of the namespace having come
+ * to it, as its wait4(-1) loop does.  No fork gets in meanwhile: the
+ * namespace is closed first.  Call with tasklist_lock write-held.
+ */
+static void zap_pid_ns_processes(struct pidfs_kernel *k, struct evbatch *b,
+				 struct pid_namespace *ns,
+				 struct task_struct *reaper)
+{
+	struct task_struct *c, *tmp;
+	int nr;
+
+	disable_pid_allocation(ns);
+	for (nr = pid_ns_next_pidmap(ns, 1); nr > 0;
+	     nr = pid_ns_next_pidmap(ns, nr)) {
+		struct task_struct *t = find_task_by_pid_type_ns(PIDTYPE_PID,
+								 nr, ns);
+
+		if (!t)
+			continue;
+		t = t->group_leader;
+		if (t != reaper && !t->exit_state)
+			do_exit(k, b, t, EXIT_CODE_SIGKILL);
+	}
+	cds_list_for_each_entry_safe(c, tmp, &reaper->children, sibling)
+		if (c->exit_state == EXIT_ZOMBIE)
+			release_task(k, b, c);
+	pid_ns_set_child_reaper(ns, NULL);
+}
+
+/*
+ * Where @father's children go: its namespace's child_reaper, as
+ * forget_original_parent() finds it (init for the initial namespace).
+ * Call with tasklist_lock held.
+ */
+static struct task_struct *find_new_reaper(struct pidfs_kernel *k,
+					   struct task_struct *father)
+{
+	struct pid_namespace *ns = task_active_pid_ns(father);
+	struct task_struct *reaper = pid_ns_child_reaper(ns);
+
+	return reaper && reaper != father ? reaper : k->init;
+}
+
 /*
  * exit_notify() for one task: threads other than the leader are released
  * at once (the kernel reaps them itself); a leader becomes a zombie after
- * its other threads are gone, and its children go to init.  Call with
- * tasklist_lock write-held, on a live task.
+ * its other threads are gone, and its children go to its namespace's
+ * init.  The exit of a namespace's init zaps the namespace first, as
+ * exit_child_reaper() does.  Call with tasklist_lock write-held, on a
+ * live task.
  */
 static void do_exit(struct pidfs_kernel *k, struct evbatch *b,
 		    struct task_struct *t, int code)
 {
-	struct task_struct *leader = t->group_leader, *c, *tmp;
+	struct task_struct *leader = t->group_leader, *c, *tmp, *reaper;
+	struct pid_namespace *ns = task_active_pid_ns(t);
 
 	t->exit_code = code;
 	if (!thread_group_leader(t)) {
@@ -617,14 +791,18 @@ static void do_exit(struct pidfs_kernel *k, struct evbatch *b,
 		c->exit_code = code;
 		release_task(k, b, c);
 	}
+	exit_task_namespaces(t);
+	if (pid_ns_level(ns) && pid_ns_child_reaper(ns) == t)
+		zap_pid_ns_processes(k, b, ns, t);
+	reaper = find_new_reaper(k, t);
 	cds_list_for_each_entry_safe(c, tmp, &t->children, sibling) {
 		struct task_struct *th;
 
-		c->real_parent = k->init;
+		c->real_parent = reaper;
 		cds_list_for_each_entry(th, &c->thread_group, thread_group)
-			th->real_parent = k->init;
+			th->real_parent = reaper;
 		cds_list_del(&c->sibling);
-		cds_list_add_tail(&c->sibling, &k->init->children);
+		cds_list_add_tail(&c->sibling, &reaper->children);
 		ev_add_group(k, b, PIDFS_EV_CHANGE, c);
 	}
 	t->state = TASK_RUNNING;
@@ -709,8 +887,11 @@ static void change_pid(struct task_struct *leader, enum pid_type type,
 	/* Nothing to do keeps the detach from freeing the pid we want. */
 	if (pid_nr(leader->pids[type].pid) == nr)
 		return;
+	/* The group or session's pid, hashed while a task holds it. */
+	struct pid *pid = find_pid_ns(nr, leader->kernel->ns);
+
 	detach_pid(leader, type);
-	attach_pid(leader, type, nr);
+	attach_pid(leader, type, pid);
 }
 
 /*
@@ -871,6 +1052,34 @@ out:
 	return err;
 }
 
+int pidfs_unshare_pid(struct pidfs_kernel *k, pid_t pid, unsigned int *inum)
+{
+	struct pid_namespace *ns;
+	struct task_struct *t;
+	int err = -ESRCH;
+
+	pthread_rwlock_wrlock(&k->tasklist_lock);
+	t = task_by_nr(k, pid, true);
+	if (!t)
+		goto out;
+	/* copy_pid_ns(): unshare once, then fork, before unsharing again. */
+	err = -EINVAL;
+	if (t->pid_ns_for_children != task_active_pid_ns(t))
+		goto out;
+	ns = create_pid_namespace(t->pid_ns_for_children);
+	if (!ns) {
+		err = -errno;
+		goto out;
+	}
+	put_pid_ns(t->pid_ns_for_children);
+	t->pid_ns_for_children = ns;
+	*inum = pid_ns_inum(ns);
+	err = 0;
+out:
+	pthread_rwlock_unlock(&k->tasklist_lock);
+	return err;
+}
+
 int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
 		pid_t *pids)
 {
@@ -945,7 +1154,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 
 	/* init: the one task made by hand, as the kernel's was. */
 	err = -EAGAIN;
-	pid = alloc_pid_ns(k->ns);
+	pid = alloc_pid(k->ns);
 	if (!pid)
 		goto out_cache;
 	err = -ENOMEM;
@@ -967,9 +1176,11 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	CDS_INIT_LIST_HEAD(&init->sibling);
 	CDS_INIT_LIST_HEAD(&init->thread_group);
 	pthread_rwlock_wrlock(&k->tasklist_lock);
-	attach_pid(init, PIDTYPE_PID, init->pid);
-	attach_pid(init, PIDTYPE_PGID, init->pid);
-	attach_pid(init, PIDTYPE_SID, init->pid);
+	init->pid_ns_for_children = k->ns;
+	attach_pid(init, PIDTYPE_PID, pid);
+	attach_pid(init, PIDTYPE_PGID, pid);
+	attach_pid(init, PIDTYPE_SID, pid);
+	pid_ns_set_child_reaper(k->ns, init);
 	cds_list_add_tail(&init->tasks, &k->tasks);
 	k->init = init;
 	k->nr_tasks = 1;
@@ -981,7 +1192,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 out_task:
 	kmem_cache_free(k->task_cachep, init);
 out_pid:
-	free_pid_ns(k->ns, pid);
+	free_pid(pid);
 out_cache:
 	rcu_barrier();
 	kmem_cache_destroy(k->task_cachep);

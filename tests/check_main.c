@@ -25,6 +25,7 @@ static const struct {
 	{ "parse", parse_suite },
 	{ "oracle", oracle_suite },
 	{ "pidfd", pidfd_suite },
+	{ "pidns", pidns_suite },
 };
 
 static int wanted(int argc, char **argv, const char *name)

@@ -23,5 +23,6 @@ Suite *pin_suite(void);
 Suite *parse_suite(void);
 Suite *oracle_suite(void);
 Suite *pidfd_suite(void);
+Suite *pidns_suite(void);
 
 #endif /* PIDFS_TESTS_SUITES_H */

@@ -465,7 +465,7 @@ START_TEST(test_op_names)
 {
 	static const char *const names[PIDFS_CTL_NR_OPS] = {
 		"fork", "thread", "exit", "reap", "kill", "setpgid",
-		"setsid", "exec", "spawn", "setuid", "failnth",
+		"setsid", "exec", "spawn", "setuid", "failnth", "unshare",
 	};
 	static struct pidfs_ctl_cmd cmd;
 
@@ -1220,6 +1220,133 @@ START_TEST(test_concurrent)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------------
+ * unshare: pid namespaces, addressed by initial-namespace numbers
+ */
+
+/* The reply of unshare: a namespace id above the initial one's. */
+static unsigned long run_nsid(const char *line)
+{
+	char *end;
+	unsigned long id;
+	int err = run(line);
+
+	ck_assert_msg(err == 0, "\"%s\": %d, %s", line, err, reply.buf);
+	id = strtoul(reply.buf, &end, 10);
+	ck_assert_str_eq(end, "\n");
+	ck_assert_uint_gt(id, PROC_PID_INIT_INO);
+	return id;
+}
+
+START_TEST(test_unshare)
+{
+	unsigned long a, b;
+	pid_t p, i, c;
+	char line[64];
+
+	p = run_pid("fork");
+	snprintf(line, sizeof(line), "unshare %d", p);
+	a = run_nsid(line);
+	ck_assert_uint_eq(a, PROC_PID_INIT_INO + 1);
+	/* copy_pid_ns(): not twice without a fork between */
+	snprintf(line, sizeof(line), "unshare %d", p);
+	run_err(line, -EINVAL,
+		"error: unshare: 2 unshared already and has not forked since\n");
+	snprintf(line, sizeof(line), "thread %d", p);
+	run_err(line, -EINVAL, "error: thread: 2 unshared its pid namespace\n");
+
+	/* the first child is init there; ctl still answers global numbers */
+	snprintf(line, sizeof(line), "fork %d", p);
+	i = run_pid(line);
+	ck_assert_int_eq(i, p + 1);
+	info_ok(i);
+	ck_assert_int_eq(ti.ppid, p);
+	ck_assert_uint_eq(ti.ns_levels, 2);
+	ck_assert_int_eq(ti.nspid[0], i);
+	ck_assert_int_eq(ti.nspid[1], 1);
+	ck_assert_uint_eq(ti.ns_inum, a);
+	snprintf(line, sizeof(line), "fork %d", i);
+	c = run_pid(line);
+	info_ok(c);
+	ck_assert_int_eq(ti.nspid[1], 2);
+	/* a second unshare after a fork nests one level deeper */
+	snprintf(line, sizeof(line), "unshare %d", c);
+	b = run_nsid(line);
+	ck_assert_uint_eq(b, a + 1);
+
+	run_err("unshare 300", -ESRCH, "error: unshare: no such task 300\n");
+
+	/* the init's exit empties its namespace; later forks get ENOMEM */
+	snprintf(line, sizeof(line), "exit %d", i);
+	run_ok(line, "");
+	ck_assert(!info(c));
+	snprintf(line, sizeof(line), "fork %d", p);
+	run_err(line, -ENOMEM,
+		"error: fork: the pid namespace 2 forks into has no init\n");
+	snprintf(line, sizeof(line), "reap %d", i);
+	run_ok(line, "");
+}
+END_TEST
+
+/* ENOSPC past 32 levels, and the 33 numbers of the deepest task. */
+START_TEST(test_unshare_enospc)
+{
+	pid_t p = run_pid("fork");
+	char line[64], want[128];
+
+	for (int level = 1; level <= MAX_PID_NS_LEVEL; level++) {
+		snprintf(line, sizeof(line), "unshare %d", p);
+		run_nsid(line);
+		snprintf(line, sizeof(line), "fork %d", p);
+		p = run_pid(line);
+	}
+	info_ok(p);
+	ck_assert_uint_eq(ti.ns_levels, MAX_PID_NS_LEVEL + 1);
+	ck_assert_int_eq(ti.nspid[0], p);
+	/* the init of level l, then one task a level below: 33 - l of them */
+	for (int l = 1; l <= MAX_PID_NS_LEVEL; l++)
+		ck_assert_int_eq(ti.nspid[l], MAX_PID_NS_LEVEL + 1 - l);
+	snprintf(line, sizeof(line), "unshare %d", p);
+	snprintf(want, sizeof(want),
+		 "error: unshare: %d is 32 pid namespaces deep already\n", p);
+	run_err(line, -ENOSPC, want);
+	/* zapping the outermost takes every level with it */
+	run_ok("kill 3", "");
+	ck_assert(!info(p));
+	ck_assert(info(2));
+}
+END_TEST
+
+/* A failed fork into a namespace puts last_pid back at every level. */
+START_TEST(test_unshare_last_pid_restored)
+{
+	struct pid_namespace *ns;
+	int before[2];
+	pid_t p = run_pid("fork"), i;
+	char line[64];
+
+	snprintf(line, sizeof(line), "unshare %d", p);
+	run_nsid(line);
+	snprintf(line, sizeof(line), "fork %d", p);
+	i = run_pid(line);
+	ns = pidfs_get_pid_ns_for_children(k, i);
+	ck_assert_ptr_nonnull(ns);
+	before[0] = pid_ns_last_pid(ns);
+	before[1] = pid_ns_last_pid(pid_ns_parent(ns));
+	snprintf(line, sizeof(line), "failnth 1");
+	run_ok(line, "");
+	snprintf(line, sizeof(line), "fork %d", i);
+	ck_assert_int_ne(run(line), 0);
+	run_ok("failnth 0", "");
+	ck_assert_int_eq(pid_ns_last_pid(ns), before[0]);
+	ck_assert_int_eq(pid_ns_last_pid(pid_ns_parent(ns)), before[1]);
+	/* and the namespace, which has its init, still forks */
+	ck_assert_int_eq(run_pid(line), i + 1);
+	put_pid_ns(ns);
+}
+END_TEST
+
 Suite *ctl_suite(void)
 {
 	Suite *s = suite_create("ctl");
@@ -1255,6 +1382,9 @@ Suite *ctl_suite(void)
 	tcase_add_test(tc, test_spawn_many);
 	tcase_add_test(tc, test_setuid);
 	tcase_add_test(tc, test_concurrent);
+	tcase_add_test(tc, test_unshare);
+	tcase_add_test(tc, test_unshare_enospc);
+	tcase_add_test(tc, test_unshare_last_pid_restored);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

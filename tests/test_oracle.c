@@ -5,7 +5,7 @@
  * hash table" is applied (the patch makes them static and takes
  * pidmap_lock with interrupts off; their logic is the parent's), written
  * out below line for line with the kernel's names, and run in lockstep
- * with pidfs's allocator (alloc_pid_ns()/free_pid_ns()) under random
+ * with pidfs's allocator (alloc_pid()/free_pid()) under random
  * workloads: every allocation must give the same number, or fail in
  * both, and last_pid must agree throughout.
  *
@@ -240,7 +240,7 @@ static void lockstep(struct run *r, const int *maxes, size_t nr_maxes)
 			pid_max = max;
 		}
 		if (alloc || !n) {
-			struct pid *pid = alloc_pid_ns(ns);
+			struct pid *pid = alloc_pid(ns);
 			int nr = alloc_pidmap();
 
 			r->allocs++;
@@ -260,7 +260,7 @@ static void lockstep(struct run *r, const int *maxes, size_t nr_maxes)
 		} else {
 			size_t i = (size_t)((x >> 8) % n);
 
-			free_pid_ns(ns, held[i].pid);
+			free_pid(held[i].pid);
 			free_pidmap(held[i].nr);
 			held[i] = held[--n];
 		}
@@ -270,7 +270,7 @@ static void lockstep(struct run *r, const int *maxes, size_t nr_maxes)
 				     op, max, pid_ns_last_pid(ns), last_pid);
 	}
 	while (n--)
-		free_pid_ns(ns, held[n].pid);
+		free_pid(held[n].pid);
 	pid_ns_destroy(ns);
 	lowmem_destroy(lm);
 	pidmap_exit();

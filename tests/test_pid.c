@@ -119,7 +119,7 @@ static struct pid *lookup_ge(int nr)
 
 static struct pid *alloc_nr(int expect)
 {
-	struct pid *pid = alloc_pid_ns(ns);
+	struct pid *pid = alloc_pid(ns);
 
 	ck_assert_ptr_nonnull(pid);
 	ck_assert_int_eq(pid_nr(pid), expect);
@@ -154,12 +154,12 @@ START_TEST(test_next_fit)
 	ck_assert_int_eq(pid_ns_last_pid(ns), 10);
 
 	/* A freed number is not reused while numbers after last_pid are. */
-	free_pid_ns(ns, pids[2]);
+	free_pid(pids[2]);
 	pids[11] = alloc_nr(11);
 
 	/* From last_pid on, used numbers are skipped. */
-	free_pid_ns(ns, pids[4]);
-	free_pid_ns(ns, pids[8]);
+	free_pid(pids[4]);
+	free_pid(pids[8]);
 	pid_ns_set_last_pid(ns, 2);
 	ck_assert_int_eq(pid_ns_last_pid(ns), 2);
 	pids[4] = alloc_nr(4);
@@ -175,7 +175,7 @@ START_TEST(test_next_fit)
 			continue;
 		}
 		ck_assert_ptr_eq(p, pids[i]);
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	}
 	ck_assert_int_eq(nstats(ns).nr_pids, 0);
 }
@@ -191,9 +191,9 @@ START_TEST(test_wrap)
 	for (int i = 1; i < SMALL_PID_MAX; i++)
 		pids[i] = alloc_nr(i);
 	ck_assert_uint_eq(nstats(ns).wraps, 0);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	for (int i = 1; i < SMALL_PID_MAX; i++)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 
 	/* After the wrap, RESERVED_PIDS is where the search starts. */
 	pids[RESERVED_PIDS] = alloc_nr(RESERVED_PIDS);
@@ -203,27 +203,27 @@ START_TEST(test_wrap)
 	for (int i = RESERVED_PIDS + 1; i < SMALL_PID_MAX; i++)
 		pids[i] = alloc_nr(i);
 	/* 1..299 are free, yet never handed out again. */
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	ck_assert_int_eq(nstats(ns).nr_pids, SMALL_PID_MAX - RESERVED_PIDS);
 
 	/* Churn: whatever is freed, only numbers >= 300 come back. */
 	for (int round = 0; round < 2000; round++) {
 		nr = RESERVED_PIDS +
 		     (round * 37) % (SMALL_PID_MAX - RESERVED_PIDS);
-		free_pid_ns(ns, pids[nr]);
-		pids[nr] = alloc_pid_ns(ns);
+		free_pid(pids[nr]);
+		pids[nr] = alloc_pid(ns);
 		ck_assert_ptr_nonnull(pids[nr]);
 		ck_assert_int_eq(pid_nr(pids[nr]), nr);
 	}
 	for (int i = RESERVED_PIDS; i < SMALL_PID_MAX; i++)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	for (int round = 0; round < 1000; round++) {
-		struct pid *p = alloc_pid_ns(ns);
+		struct pid *p = alloc_pid(ns);
 
 		ck_assert_ptr_nonnull(p);
 		ck_assert_int_ge(pid_nr(p), RESERVED_PIDS);
 		ck_assert_int_lt(pid_nr(p), SMALL_PID_MAX);
-		free_pid_ns(ns, p);
+		free_pid(p);
 	}
 	ck_assert_uint_ge(nstats(ns).wraps, 10);
 }
@@ -249,12 +249,12 @@ START_TEST(test_pid_zero)
 	pid_ns_set_last_pid(ns, -1);
 	p = alloc_nr(1);
 	ck_assert_ptr_null(lookup(0));
-	free_pid_ns(ns, p);
+	free_pid(p);
 	for (int round = 0; round < 3 * SMALL_PID_MAX; round++) {
-		p = alloc_pid_ns(ns);
+		p = alloc_pid(ns);
 		ck_assert_ptr_nonnull(p);
 		ck_assert_int_gt(pid_nr(p), 0);
-		free_pid_ns(ns, p);
+		free_pid(p);
 	}
 	ck_assert_ptr_null(lookup(0));
 	ck_assert_int_eq(nstats(ns).nr_free, BITS_PER_PAGE - 1);
@@ -269,8 +269,8 @@ START_TEST(test_exhaust_small)
 	for (int i = 1; i < SMALL_PID_MAX; i++)
 		pids[i] = alloc_nr(i);
 	before = kstats(LOWMEM_PID);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	/* The failed attempts charged nothing and left nothing behind. */
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, before.objects);
 	ck_assert_uint_eq(kstats(LOWMEM_PID).bytes, before.bytes);
@@ -279,27 +279,27 @@ START_TEST(test_exhaust_small)
 
 	/* Freeing one number makes exactly that one available. */
 	for (int nr = RESERVED_PIDS + 1; nr < SMALL_PID_MAX; nr += 49) {
-		free_pid_ns(ns, pids[nr]);
+		free_pid(pids[nr]);
 		ck_assert_ptr_null(lookup(nr));
 		pids[nr] = alloc_nr(nr);
 		ck_assert_ptr_eq(lookup(nr), pids[nr]);
-		ck_assert_ptr_null(alloc_pid_ns(ns));
+		ck_assert_ptr_null(alloc_pid(ns));
 	}
 	/* The top number and the wrap point itself. */
-	free_pid_ns(ns, pids[SMALL_PID_MAX - 1]);
+	free_pid(pids[SMALL_PID_MAX - 1]);
 	pids[SMALL_PID_MAX - 1] = alloc_nr(SMALL_PID_MAX - 1);
-	free_pid_ns(ns, pids[RESERVED_PIDS]);
+	free_pid(pids[RESERVED_PIDS]);
 	pids[RESERVED_PIDS] = alloc_nr(RESERVED_PIDS);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 
 	/* Below RESERVED_PIDS a freed number stays free, by design. */
-	free_pid_ns(ns, pids[123]);
+	free_pid(pids[123]);
 	pids[123] = NULL;
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 
 	for (int i = 1; i < SMALL_PID_MAX; i++)
 		if (pids[i])
-			free_pid_ns(ns, pids[i]);
+			free_pid(pids[i]);
 	rcu_barrier();
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 0);
 }
@@ -319,24 +319,24 @@ START_TEST(test_exhaust_free_last_pid)
 	ns_make(SMALL_PID_MAX, -1);
 	for (int i = 1; i < SMALL_PID_MAX; i++)
 		pids[i] = alloc_nr(i);
-	free_pid_ns(ns, pids[nr]);
+	free_pid(pids[nr]);
 	pids[nr] = alloc_nr(nr);
 	ck_assert_int_eq(pid_ns_last_pid(ns), nr);
 	/* Now @nr is last_pid and the only free number: not found. */
-	free_pid_ns(ns, pids[nr]);
-	pids[nr] = alloc_pid_ns(ns);
+	free_pid(pids[nr]);
+	pids[nr] = alloc_pid(ns);
 	ck_assert_ptr_null(pids[nr]);
 	/* Free another: the next-fit scan finds that one first... */
-	free_pid_ns(ns, pids[other]);
-	pids[other] = alloc_pid_ns(ns);
+	free_pid(pids[other]);
+	pids[other] = alloc_pid(ns);
 	ck_assert_ptr_nonnull(pids[other]);
 	ck_assert_int_eq(pid_nr(pids[other]), other);
 	/* ...and with last_pid moved on, @nr is found again. */
-	pids[nr] = alloc_pid_ns(ns);
+	pids[nr] = alloc_pid(ns);
 	ck_assert_ptr_nonnull(pids[nr]);
 	ck_assert_int_eq(pid_nr(pids[nr]), nr);
 	for (int i = 1; i < SMALL_PID_MAX; i++)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 }
 END_TEST
 
@@ -348,11 +348,11 @@ START_TEST(test_exhaust_large)
 	/* 2^17 buckets for 10^5 pids: chains of about one. */
 	ns_make(LARGE_PID_MAX, 17);
 	for (int i = 1; i < LARGE_PID_MAX; i++) {
-		pids[i] = alloc_pid_ns(ns);
+		pids[i] = alloc_pid(ns);
 		ck_assert_ptr_nonnull(pids[i]);
 		ck_assert_int_eq(pid_nr(pids[i]), i);
 	}
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	st = nstats(ns);
 	ck_assert_int_eq(st.nr_pids, LARGE_PID_MAX - 1);
 	ck_assert_int_eq(st.pidmap_pages,
@@ -371,14 +371,14 @@ START_TEST(test_exhaust_large)
 	ck_assert_ptr_null(lookup(LARGE_PID_MAX));
 
 	/* One free number, anywhere above the wrap point, is found. */
-	free_pid_ns(ns, pids[77777]);
+	free_pid(pids[77777]);
 	pids[77777] = alloc_nr(77777);
-	free_pid_ns(ns, pids[40000]);
+	free_pid(pids[40000]);
 	pids[40000] = alloc_nr(40000);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 
 	for (int i = 1; i < LARGE_PID_MAX; i++)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	rcu_barrier();
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 0);
 	ck_assert_uint_eq(kstats(LOWMEM_PID).pinned, 0);
@@ -413,8 +413,8 @@ START_TEST(test_lazy_pages)
 	b = alloc_nr(BITS_PER_PAGE - 2);
 	c = alloc_nr(BITS_PER_PAGE - 1);
 	ck_assert_int_eq(nstats(ns).pidmap_pages, 2);
-	free_pid_ns(ns, c);
-	free_pid_ns(ns, b);
+	free_pid(c);
+	free_pid(b);
 	rcu_barrier();
 
 	/*
@@ -423,14 +423,14 @@ START_TEST(test_lazy_pages)
 	 */
 	pid_ns_set_last_pid(ns, BITS_PER_PAGE - 1);
 	lowmem_fail_nth(lm, 2);	/* the struct pid, then the page */
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	ck_assert_int_eq(nstats(ns).pidmap_pages, 2);
 	ck_assert_uint_eq(kstats(LOWMEM_PIDMAP).failures, 1);
 	ck_assert_uint_eq(kstats(LOWMEM_PIDMAP).bytes, 2 * PAGE_BYTES);
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 1);
 	/* Nor when the struct pid itself cannot be had. */
 	lowmem_fail_nth(lm, 1);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	ck_assert_uint_eq(kstats(LOWMEM_PID).failures, 1);
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 1);
 	ck_assert_int_eq(pid_ns_last_pid(ns), BITS_PER_PAGE - 1);
@@ -440,8 +440,8 @@ START_TEST(test_lazy_pages)
 	ck_assert_int_eq(st.pidmap_pages, 3);
 	ck_assert_uint_eq(kstats(LOWMEM_PIDMAP).bytes, 3 * PAGE_BYTES);
 	/* Pages stay when their numbers are freed, as the kernel's did. */
-	free_pid_ns(ns, a);
-	free_pid_ns(ns, b);
+	free_pid(a);
+	free_pid(b);
 	rcu_barrier();
 	ck_assert_int_eq(nstats(ns).pidmap_pages, 3);
 	ck_assert_uint_eq(kstats(LOWMEM_PIDMAP).bytes, 3 * PAGE_BYTES);
@@ -472,16 +472,16 @@ START_TEST(test_pid_max)
 	ck_assert_int_eq(pid_ns_pid_max(ns), 1);
 
 	/* pid_max = 1: not a single pid. */
-	ck_assert_ptr_null(alloc_pid_ns(ns));
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
 	ck_assert_int_eq(nstats(ns).nr_pids, 0);
 
 	/* pid_max = 2: pid 1, once. */
 	ck_assert_int_eq(pid_ns_set_pid_max(ns, 2), 0);
 	p = alloc_nr(1);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
-	free_pid_ns(ns, p);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
+	ck_assert_ptr_null(alloc_pid(ns));
+	free_pid(p);
+	ck_assert_ptr_null(alloc_pid(ns));
 	rcu_barrier();
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 0);
 
@@ -491,7 +491,7 @@ START_TEST(test_pid_max)
 	p = alloc_nr(PID_MAX_LIMIT - 1);
 	ck_assert_ptr_eq(lookup(PID_MAX_LIMIT - 1), p);
 	ck_assert_int_eq(nstats(ns).pidmap_pages, 2);
-	free_pid_ns(ns, p);
+	free_pid(p);
 
 	/* The same bounds at creation; 0 is the default. */
 	bad.lowmem = lm;
@@ -515,7 +515,7 @@ START_TEST(test_pid_max)
 	bad.pid_max = 1;
 	ns2 = pid_ns_create(&bad);
 	ck_assert_ptr_nonnull(ns2);
-	ck_assert_ptr_null(alloc_pid_ns(ns2));
+	ck_assert_ptr_null(alloc_pid(ns2));
 }
 END_TEST
 
@@ -532,16 +532,16 @@ START_TEST(test_pid_max_lowered)
 		ck_assert_ptr_eq(lookup(i), pids[i]);
 	ck_assert_ptr_eq(lookup_ge(LOW), pids[LOW]);
 	/* Every number below LOW is in use: nothing to hand out. */
-	ck_assert_ptr_null(alloc_pid_ns(ns));
-	free_pid_ns(ns, pids[TOP]);
-	free_pid_ns(ns, pids[LOW]);
-	ck_assert_ptr_null(alloc_pid_ns(ns));
-	free_pid_ns(ns, pids[RESERVED_PIDS + 1]);
+	ck_assert_ptr_null(alloc_pid(ns));
+	free_pid(pids[TOP]);
+	free_pid(pids[LOW]);
+	ck_assert_ptr_null(alloc_pid(ns));
+	free_pid(pids[RESERVED_PIDS + 1]);
 	pids[RESERVED_PIDS + 1] = alloc_nr(RESERVED_PIDS + 1);
 	pids[TOP] = pids[LOW] = NULL;
 	for (int i = 1; i <= TOP; i++)
 		if (pids[i])
-			free_pid_ns(ns, pids[i]);
+			free_pid(pids[i]);
 	ck_assert_int_eq(nstats(ns).nr_pids, 0);
 }
 END_TEST
@@ -582,7 +582,7 @@ START_TEST(test_hash_one_bucket)
 	for (int i = 0; i < N; i++) {
 		int nr = order[i];
 
-		free_pid_ns(ns, pids[nr]);
+		free_pid(pids[nr]);
 		pids[nr] = NULL;
 		ck_assert_ptr_null(lookup(nr));
 		if (i % 500 == 0) {
@@ -618,11 +618,11 @@ START_TEST(test_hash_buckets)
 		ck_assert_ptr_eq(lookup(i), pids[i]);
 	/* Free from the middle of chains. */
 	for (int i = 2; i <= N; i += 2)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	for (int i = 1; i <= N; i++)
 		ck_assert_ptr_eq(lookup(i), i % 2 ? pids[i] : NULL);
 	for (int i = 1; i <= N; i += 2)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	ck_assert_uint_eq(nstats(ns).empty_buckets, 16);
 }
 END_TEST
@@ -753,7 +753,7 @@ START_TEST(test_refcount_outlives_free)
 	held = get_pid(p);
 	ck_assert_ptr_eq(held, p);
 	ck_assert_int_eq(pid_count(p), 2);
-	free_pid_ns(ns, p);
+	free_pid(p);
 	ck_assert_ptr_null(lookup(1));
 	ck_assert_int_eq(nstats(ns).nr_pids, 0);
 	rcu_barrier();
@@ -782,7 +782,7 @@ START_TEST(test_refcount_grace)
 	p = alloc_nr(1);
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 1);
 	ck_assert_uint_eq(kstats(LOWMEM_PID).pinned, 0);
-	free_pid_ns(ns, p);
+	free_pid(p);
 	ck_assert_ptr_null(lookup(1));
 	/* Until the grace period ends, readers may still be on it. */
 	rcu_barrier();
@@ -809,7 +809,7 @@ START_TEST(test_refcount_put_first)
 	ck_assert_int_eq(pid_count(p), 3);
 	put_pid(p);
 	ck_assert_int_eq(pid_count(p), 2);
-	free_pid_ns(ns, p);
+	free_pid(p);
 	put_pid(p);
 	rcu_barrier();
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 0);
@@ -819,7 +819,7 @@ START_TEST(test_refcount_put_first)
 	p = alloc_nr(2);
 	get_pid(p);
 	get_pid(p);
-	free_pid_ns(ns, p);
+	free_pid(p);
 	rcu_barrier();
 	ck_assert_int_eq(pid_count(p), 2);
 	put_pid(p);
@@ -845,30 +845,30 @@ START_TEST(test_serials)
 	}
 	/* Only 300 is left: the same number, a new serial each time. */
 	for (int round = 0; round < 200; round++) {
-		free_pid_ns(ns, pids[RESERVED_PIDS]);
+		free_pid(pids[RESERVED_PIDS]);
 		pids[RESERVED_PIDS] = alloc_nr(RESERVED_PIDS);
 		s = pid_serial(pids[RESERVED_PIDS]);
 		ck_assert_uint_gt(s, last);
 		last = s;
-		ck_assert_ptr_null(alloc_pid_ns(ns));
+		ck_assert_ptr_null(alloc_pid(ns));
 	}
 	ck_assert_uint_eq(nstats(ns).serials, last);
 	/* A failed allocation consumed no serial. */
 	for (int i = 1; i <= RESERVED_PIDS; i++)
-		free_pid_ns(ns, pids[i]);
+		free_pid(pids[i]);
 	pid_ns_set_pid_max(ns, PID_MAX_DEFAULT);
-	p = alloc_pid_ns(ns);
+	p = alloc_pid(ns);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(pid_serial(p), last + 1);
 	ck_assert_uint_ne(pid_serial(p), 0);
-	free_pid_ns(ns, p);
+	free_pid(p);
 
 	/* Serials are per namespace. */
 	ns2 = ns_new(0, -1);
-	p = alloc_pid_ns(ns2);
+	p = alloc_pid(ns2);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(pid_serial(p), 1);
-	free_pid_ns(ns2, p);
+	free_pid(p);
 }
 END_TEST
 
@@ -881,10 +881,10 @@ START_TEST(test_find_ge)
 	ck_assert_ptr_null(lookup_ge(1));
 	for (int i = 1; i <= 10; i++)
 		pids[i] = alloc_nr(i);
-	free_pid_ns(ns, pids[3]);
-	free_pid_ns(ns, pids[4]);
-	free_pid_ns(ns, pids[5]);
-	free_pid_ns(ns, pids[10]);
+	free_pid(pids[3]);
+	free_pid(pids[4]);
+	free_pid(pids[5]);
+	free_pid(pids[10]);
 
 	/* Reserved 0 and negative numbers start at the first pid. */
 	ck_assert_ptr_eq(lookup_ge(0), pids[1]);
@@ -931,7 +931,7 @@ START_TEST(test_find_ge)
 	}
 	for (int i = 1; i <= 11; i++)
 		if (i < 3 || (i > 5 && i != 10))
-			free_pid_ns(ns, pids[i]);
+			free_pid(pids[i]);
 	ck_assert_ptr_null(lookup_ge(0));
 }
 END_TEST
@@ -947,7 +947,7 @@ START_TEST(test_find_get_pid)
 	got = find_get_pid_ns(1, ns);
 	ck_assert_ptr_eq(got, p);
 	ck_assert_int_eq(pid_count(p), 2);
-	free_pid_ns(ns, p);
+	free_pid(p);
 	ck_assert_ptr_null(find_get_pid_ns(1, ns));
 	rcu_barrier();
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 1);
@@ -967,7 +967,7 @@ START_TEST(test_find_get_pid)
 		ck_assert_ptr_null(find_task_by_pid_type_ns(t, 3, ns));
 		rcu_read_unlock();
 	}
-	free_pid_ns(ns, p);
+	free_pid(p);
 }
 END_TEST
 
@@ -979,7 +979,7 @@ START_TEST(test_ns_separate)
 	ns_make(0, -1);
 	ns2 = ns_new(0, 2);
 	a = alloc_nr(1);
-	b = alloc_pid_ns(ns2);
+	b = alloc_pid(ns2);
 	ck_assert_ptr_nonnull(b);
 	ck_assert_int_eq(pid_nr(b), 1);
 	ck_assert_ptr_ne(a, b);
@@ -987,12 +987,12 @@ START_TEST(test_ns_separate)
 	ck_assert_ptr_eq(find_pid_ns(1, ns), a);
 	ck_assert_ptr_eq(find_pid_ns(1, ns2), b);
 	rcu_read_unlock();
-	free_pid_ns(ns, a);
+	free_pid(a);
 	rcu_read_lock();
 	ck_assert_ptr_null(find_pid_ns(1, ns));
 	ck_assert_ptr_eq(find_pid_ns(1, ns2), b);
 	rcu_read_unlock();
-	free_pid_ns(ns2, b);
+	free_pid(b);
 	rcu_barrier();
 	ck_assert_uint_eq(kstats(LOWMEM_PID).objects, 0);
 }
@@ -1014,10 +1014,10 @@ START_TEST(test_init_pid_ns)
 	ns2 = ns_new(0, -1);
 	ck_assert_ptr_eq(init_pid_ns, ns);
 
-	p = alloc_pid();
+	p = alloc_pid(init_pid_ns);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(pid_nr(p), 1);
-	q = alloc_pid();
+	q = alloc_pid(init_pid_ns);
 	ck_assert_int_eq(pid_nr(q), 2);
 	rcu_read_lock();
 	ck_assert_ptr_eq(find_pid(1), p);
@@ -1094,11 +1094,11 @@ static void *writer_fn(void *arg)
 		if (held[i]) {
 			nr = pid_nr(held[i]);
 			__atomic_store_n(&owner[nr], 0, __ATOMIC_RELAXED);
-			free_pid_ns(ns, held[i]);
+			free_pid(held[i]);
 			held[i] = NULL;
 			continue;
 		}
-		held[i] = alloc_pid_ns(ns);
+		held[i] = alloc_pid(ns);
 		if (!held[i]) {
 			w->failed++;
 			continue;
@@ -1114,7 +1114,7 @@ static void *writer_fn(void *arg)
 		if (!held[i])
 			continue;
 		__atomic_store_n(&owner[pid_nr(held[i])], 0, __ATOMIC_RELAXED);
-		free_pid_ns(ns, held[i]);
+		free_pid(held[i]);
 	}
 	return NULL;
 }

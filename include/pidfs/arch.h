@@ -23,6 +23,8 @@
 struct pidfs_arch {
 	const char *name;		/* "i386", "x86_64" */
 	size_t pid_size;		/* struct pid of the patch */
+	size_t pid_ns_pid_size;		/* 2.6.24's struct pid, one upid */
+	size_t upid_size;		/* 2.6.24's struct upid, per level */
 	size_t task_size;		/* task_struct and its kernel stack */
 	size_t hlist_head_size;		/* one pid hash bucket */
 	size_t dentry_size;		/* struct dentry */

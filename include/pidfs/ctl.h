@@ -23,6 +23,21 @@
  *   spawn N [PPID]           one pid a line  N children, all or nothing
  *   setuid PID UID [GID]     (empty)         pidfs's own, see below
  *   failnth N                (empty)         pidfs's own, see below
+ *   unshare PID              <nsid>          new pid namespace, see below
+ *
+ * unshare is unshare(CLONE_NEWPID) run by PID: its later children (the
+ * first becomes the new namespace's init, number 1 there) go into a new
+ * pid namespace one level below PID's own; the reply is its id (the
+ * initial namespace's is 4026531836, Linux's PROC_PID_INIT_INO; new ones
+ * count up from there).  -ESRCH; -EINVAL when PID unshared already and
+ * has not forked since (the kernel's copy_pid_ns()); -ENOSPC past
+ * MAX_PID_NS_LEVEL (32) levels; -ENOMEM.  Every pid written to or read
+ * from ctl, whatever namespace the task is in, is its number in the
+ * initial namespace.  A fork into a namespace whose init has died fails
+ * -ENOMEM, as Linux's does; so does every fork into one whose first fork
+ * failed (Linux closes it then: no init will come), the one place where a
+ * failed command leaves the kernel changed.  thread fails -EINVAL for a
+ * task that unshared, as clone(CLONE_THREAD) does.
  *
  * setuid is not in Linux's /proc vocabulary; it exists so that the per-uid
  * process limit (-o nproc) can be exercised: it changes the owner of
@@ -58,7 +73,8 @@
  * syntax error: -EINVAL.
  *
  * Errors.  A failed command returns a negative errno (the task layer's,
- * passed through: -ESRCH, -EAGAIN, -ENOMEM, -EPERM, -ECHILD, -E2BIG; or
+ * passed through: -ESRCH, -EAGAIN, -ENOMEM, -EPERM, -ECHILD, -E2BIG,
+ * -ENOSPC; or
  * -EINVAL for syntax) and its reply is exactly "error: <reason>\n", with a
  * short reason naming the command and the culprit, e.g.
  * "error: fork: no such parent 42" or
@@ -115,6 +131,7 @@ enum pidfs_ctl_op {
 	PIDFS_CTL_SPAWN,
 	PIDFS_CTL_SETUID,
 	PIDFS_CTL_FAILNTH,
+	PIDFS_CTL_UNSHARE,
 	PIDFS_CTL_NR_OPS,
 };
 

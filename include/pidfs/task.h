@@ -84,6 +84,12 @@ struct task_struct {
 	struct task_image *image;	/* RCU; replaced under tasklist_lock */
 
 	struct pid_link pids[PIDTYPE_MAX];	/* tasklist_lock; RCU readers */
+	/*
+	 * tasklist_lock; a reference, dropped at exit (NULL after): the
+	 * namespace this task's later children go into, its own unless it
+	 * unshared (Linux 3.8's nsproxy->pid_ns_for_children).
+	 */
+	struct pid_namespace *pid_ns_for_children;
 
 	struct task_struct *real_parent;	/* tasklist_lock */
 	struct task_struct *group_leader;	/* immutable */
@@ -115,9 +121,25 @@ struct pidfs_kernel_params {
 
 #define PIDFS_LOWMEM_DEFAULT	(UINT64_C(896) << 20)	/* i386's */
 
-/* A copy of what a renderer needs, taken under tasklist_lock. */
+/*
+ * A copy of what a renderer needs, taken under tasklist_lock.  Numbers
+ * are as seen from one namespace (the initial one for pidfs_task_info()),
+ * 0 where the task they name is not visible there: PPid 0 for the init of
+ * a namespace seen from inside it.
+ */
 struct task_info {
 	pid_t pid, tgid, ppid, pgrp, session;
+	/*
+	 * NSpid, NStgid, NSpgid, NSsid: ns_levels numbers each, from the
+	 * viewing namespace's level down to the task's own.
+	 */
+	unsigned int ns_levels;
+	pid_t nspid[MAX_PID_NS_LEVEL + 1];
+	pid_t nstgid[MAX_PID_NS_LEVEL + 1];
+	pid_t nspgid[MAX_PID_NS_LEVEL + 1];
+	pid_t nssid[MAX_PID_NS_LEVEL + 1];
+	unsigned int ns_inum;		/* the task's pid namespace */
+	unsigned int ns_for_children_inum;	/* 0 once it has exited */
 	uid_t uid;
 	gid_t gid;
 	int state, exit_state, exit_code;
@@ -229,6 +251,98 @@ static inline bool thread_group_leader(const struct task_struct *t)
 /* The struct pid of @t's @type link, under RCU or tasklist_lock. */
 struct pid *task_pid_type(struct task_struct *t, enum pid_type type);
 
+/*
+ * 2.6.24's pid_task(): the first task in @pid's @type list, or NULL, by
+ * hlist_entry().  Must be called under rcu_read_lock() or with
+ * tasklist_lock held; no reference is taken.
+ */
+static inline struct task_struct *pid_task(struct pid *pid, enum pid_type type)
+{
+	struct hlist_node *first;
+
+	if (!pid)
+		return NULL;
+	first = hlist_first_rcu(&pid->tasks[type]);
+	if (!first)
+		return NULL;
+	return (struct task_struct *)(void *)((char *)first -
+					      offsetof(struct task_struct,
+						       pids) -
+					      (size_t)type *
+						      sizeof(struct pid_link) -
+					      offsetof(struct pid_link, node));
+}
+
+/*
+ * Link @task's @type link to @pid, which must be hashed.  Call with
+ * tasklist_lock write-held.  Returns 0.
+ */
+int attach_pid(struct task_struct *task, enum pid_type type, struct pid *pid);
+
+/*
+ * Unlink @task's @type link, and free_pid() the struct pid when it has no
+ * task of any type left.  Call with tasklist_lock write-held.
+ */
+void detach_pid(struct task_struct *task, enum pid_type type);
+
+/* Must be called under rcu_read_lock() or with tasklist_lock read-held. */
+struct task_struct *find_task_by_pid_type_ns(int type, int nr,
+					     struct pid_namespace *ns);
+struct task_struct *find_task_by_pid_type(int type, int nr);
+
+/* pid_task() plus a task reference.  Takes and drops rcu_read_lock. */
+struct task_struct *get_pid_task(struct pid *pid, enum pid_type type);
+
+/* The kernel's task_pid(): @t's own struct pid, immutable. */
+static inline struct pid *task_pid(struct task_struct *t)
+{
+	return t->pids[PIDTYPE_PID].pid;
+}
+
+/* The namespace @t was born in: that of its pid (task_active_pid_ns()). */
+static inline struct pid_namespace *task_active_pid_ns(struct task_struct *t)
+{
+	return ns_of_pid(task_pid(t));
+}
+
+/*
+ * Numbers of @t as seen from @ns, 0 where not visible, with the kernel's
+ * names; task_pid_nr() and friends are the initial namespace's.  Call
+ * under rcu_read_lock() or tasklist_lock (pgrp, session and ppid read
+ * links that change under it).
+ */
+static inline pid_t task_pid_nr_ns(struct task_struct *t,
+				   struct pid_namespace *ns)
+{
+	return pid_nr_ns(task_pid(t), ns);
+}
+
+static inline pid_t task_tgid_nr_ns(struct task_struct *t,
+				    struct pid_namespace *ns)
+{
+	return pid_nr_ns(task_pid(t->group_leader), ns);
+}
+
+pid_t task_pgrp_nr_ns(struct task_struct *t, struct pid_namespace *ns);
+pid_t task_session_nr_ns(struct task_struct *t, struct pid_namespace *ns);
+/* The parent's tgid as seen from @ns; 0 across a namespace's boundary. */
+pid_t task_ppid_nr_ns(struct task_struct *t, struct pid_namespace *ns);
+
+/*
+ * The number in the namespace the pid was allocated in, as tasks of that
+ * namespace see it.  The kernel's pid_vnr() reads current's namespace;
+ * the model has no current, so the namespace is the pid's own.
+ */
+static inline pid_t pid_vnr(const struct pid *pid)
+{
+	return pid ? pid->numbers[pid->level].nr : 0;
+}
+
+static inline pid_t task_pid_vnr(struct task_struct *t)
+{
+	return pid_vnr(task_pid(t));
+}
+
 /* A task by number with a reference, or NULL (the kernel's find+get). */
 struct task_struct *pidfs_get_task(struct pidfs_kernel *k, pid_t nr);
 
@@ -237,6 +351,23 @@ struct task_struct *pidfs_get_task(struct pidfs_kernel *k, pid_t nr);
  * -ESRCH when @t has been released.
  */
 int pidfs_task_info(struct task_struct *t, struct task_info *info);
+
+/*
+ * Fill @info from @t as seen from @ns: its numbers there (0 where not
+ * visible), and the NS* lists from @ns's level down to @t's.  Takes
+ * tasklist_lock for reading.  Returns 0, -ESRCH when @t has been released
+ * or is not visible in @ns.
+ */
+int pidfs_task_info_ns(struct task_struct *t, struct pid_namespace *ns,
+		       struct task_info *info);
+
+/*
+ * The namespace @pid's later children go into, with a reference
+ * (put_pid_ns()), or NULL when no live task has that number.  Takes
+ * tasklist_lock for reading.
+ */
+struct pid_namespace *pidfs_get_pid_ns_for_children(struct pidfs_kernel *k,
+						    pid_t pid);
 
 /*
  * Thread ids of @leader's group in ascending order, at most @max of them.
@@ -282,6 +413,19 @@ int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp);
  *   de_thread() does.  -ESRCH; -E2BIG for long args.
  * spawn: @n children of @ppid, all or nothing; @pids gets their numbers.
  * setuid: changes @pid's group's owner, for the per-uid limit.  -ESRCH.
+ * unshare_pid: @pid's later children go into a new pid namespace below
+ *   its own, as unshare(CLONE_NEWPID); *@inum gets the new namespace's
+ *   id.  -ESRCH; -EINVAL when @pid has unshared already and not forked
+ *   since (its children's namespace is not its own: copy_pid_ns());
+ *   -ENOSPC below MAX_PID_NS_LEVEL; -ENOMEM.
+ *
+ * Namespaces: the first child forked into a new namespace is its init
+ * (number 1 there) and child_reaper; orphans of the namespace go to it;
+ * when its thread group exits, every task of the namespace and of those
+ * below it is killed and reaped (zap_pid_ns_processes()), the init last
+ * left a zombie, and later forks into the namespace fail -ENOMEM, as
+ * they do when the first fork into it failed.  A thread may not be
+ * created by a task that unshared (-EINVAL, as copy_process()).
  */
 int pidfs_fork(struct pidfs_kernel *k, pid_t ppid, const char *comm,
 	       pid_t *child);
@@ -297,6 +441,7 @@ int pidfs_exec(struct pidfs_kernel *k, pid_t pid, const char *comm,
 int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
 		pid_t *pids);
 int pidfs_setuid(struct pidfs_kernel *k, pid_t pid, uid_t uid, gid_t gid);
+int pidfs_unshare_pid(struct pidfs_kernel *k, pid_t pid, unsigned int *inum);
 
 /*
  * Model events, for a file system that caches what it renders.  After an

@@ -154,6 +154,27 @@ for sig in TERM INT HUP; do
 	pass "SIG$sig unmounts cleanly: $(tail -1 "$PIDFS_LOG")"
 done
 
+# SIGTERM while a file of a dead task two pid namespaces deep is open:
+# its struct pid is in the level-2 cache ("pid_3"), which the daemon must
+# walk too, and the two namespaces it pins go with it.
+start_fg nested
+p=$("$PIDFS_CTL" "$M" 'fork 1 outer')
+"$PIDFS_CTL" "$M" "unshare $p" >/dev/null
+i=$("$PIDFS_CTL" "$M" "fork $p")
+"$PIDFS_CTL" "$M" "unshare $i" >/dev/null
+j=$("$PIDFS_CTL" "$M" "fork $i")
+exec 3<"$M/$j/status"
+# the outer init's exit zaps both namespaces
+"$PIDFS_CTL" "$M" "kill $i" "kill $p" >/dev/null
+[ ! -e "$M/$j" ] || fail "nested: $j survived its namespace's init"
+kill -s TERM "$PIDFS_PID"
+rc=0
+reap_daemon "$PIDFS_PID" || rc=$?
+exec 3<&-
+[ $rc -eq 0 ] || fail "nested: exit $rc: $(cat "$PIDFS_LOG")"
+grep -q 'nothing leaked' "$PIDFS_LOG" || fail "nested: $(cat "$PIDFS_LOG")"
+pass "SIGTERM with a level-2 struct pid held: $(tail -1 "$PIDFS_LOG")"
+
 # ---- -s: the single-threaded loop --------------------------------------------
 
 start_fg single -s
