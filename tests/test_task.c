@@ -106,6 +106,21 @@ static pid_t thread_ok(pid_t tgid, const char *comm)
 	return t;
 }
 
+/*
+ * A group's thread ids through pidfs_thread_ids_get(): the count, and the
+ * first @max of them, in order, into @out.
+ */
+static int thread_ids(struct task_struct *t, pid_t *out, int max)
+{
+	pid_t *tids;
+	int n = pidfs_thread_ids_get(t, &tids);
+
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = tids[i];
+	free(tids);
+	return n;
+}
+
 /* pidfs_task_info() of task @nr into @out, or -ESRCH. */
 static int info(pid_t nr, struct task_info *out)
 {
@@ -507,12 +522,12 @@ START_TEST(test_thread)
 	tt = task_of(t2);
 	ck_assert(!thread_group_leader(tt));
 	ck_assert_ptr_eq(tt->group_leader, lt);
-	ck_assert_int_eq(pidfs_thread_ids(lt, tids, 8), 4);
+	ck_assert_int_eq(thread_ids(lt, tids, 8), 4);
 	for (int m = 0; m < 4; m++)
 		ck_assert_int_eq(tids[m], members[m]);
 	/* From any member, the same list. */
 	memset(tids, 0, sizeof(tids));
-	ck_assert_int_eq(pidfs_thread_ids(tt, tids, 8), 4);
+	ck_assert_int_eq(thread_ids(tt, tids, 8), 4);
 	for (int m = 0; m < 4; m++)
 		ck_assert_int_eq(tids[m], members[m]);
 
@@ -564,7 +579,7 @@ START_TEST(test_thread_ids_order)
 	ck_assert_int_eq(thread_ok(l, NULL), 300);
 	ck_assert_int_eq(thread_ok(l, NULL), 301);
 	lt = task_of(l);
-	ck_assert_int_eq(pidfs_thread_ids(lt, tids, 8), 5);
+	ck_assert_int_eq(thread_ids(lt, tids, 8), 5);
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(tids[i], expect[i]);
 	for (int i = 0; i < 5; i++)
@@ -572,7 +587,7 @@ START_TEST(test_thread_ids_order)
 
 	/* A short buffer: the full count, and what fits, in order. */
 	memset(tids, 0, sizeof(tids));
-	n = pidfs_thread_ids(lt, tids, 3);
+	n = thread_ids(lt, tids, 3);
 	ck_assert_int_eq(n, 5);
 	ck_assert_int_lt(tids[0], tids[1]);
 	ck_assert_int_lt(tids[1], tids[2]);
@@ -591,8 +606,8 @@ START_TEST(test_thread_ids_count_only)
 	l = fork_ok(1, NULL);
 	thread_ok(l, NULL);
 	thread_ok(l, NULL);
-	ck_assert_int_eq(pidfs_thread_ids(task_of(l), NULL, 0), 3);
-	ck_assert_int_eq(pidfs_thread_ids(task_of(1), NULL, 0), 1);
+	ck_assert_int_eq(thread_ids(task_of(l), NULL, 0), 3);
+	ck_assert_int_eq(thread_ids(task_of(1), NULL, 0), 1);
 }
 END_TEST
 
@@ -813,7 +828,7 @@ START_TEST(test_exit_thread)
 	ck_assert_int_eq(info_ok(l)->nr_threads, 2);
 	ck_assert_int_eq(info_ok(t2)->nr_threads, 2);
 	ck_assert_int_eq(info_ok(l)->exit_state, 0);
-	ck_assert_int_eq(pidfs_thread_ids(task_of(l), tids, 4), 2);
+	ck_assert_int_eq(thread_ids(task_of(l), tids, 4), 2);
 	ck_assert_int_eq(tids[0], l);
 	ck_assert_int_eq(tids[1], t2);
 	/* A live thread cannot be reaped. */
@@ -1520,7 +1535,7 @@ START_TEST(test_task_pinning)
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].objects, 1);
 	ck_assert_uint_eq(zstats().kind[LOWMEM_PID].pinned, 0);
 	ck_assert_int_eq(pidfs_task_info(t, &ti), -ESRCH);
-	ck_assert_int_eq(pidfs_thread_ids(t, tids, 2), -ESRCH);
+	ck_assert_int_eq(thread_ids(t, tids, 2), -ESRCH);
 	ck_assert_int_eq(t->exit_state, EXIT_DEAD);
 	ck_assert_ptr_null(task_pid_type(t, PIDTYPE_PID));
 	ck_assert_uint_eq(kstats().nr_tasks, 1);
@@ -1838,7 +1853,7 @@ static void *reader_fn(void *arg)
 					w->bad++;
 				else if (err && err != -ESRCH)
 					w->bad++;
-				err = pidfs_thread_ids(t, tids, 8);
+				err = thread_ids(t, tids, 8);
 				if (err != -ESRCH && err < 1)
 					w->bad++;
 				put_task_struct(t);

@@ -370,17 +370,10 @@ struct pid_namespace *pidfs_get_pid_ns_for_children(struct pidfs_kernel *k,
 						    pid_t pid);
 
 /*
- * Thread ids of @leader's group in ascending order, at most @max of them.
- * Returns how many there are (which may exceed @max), or -ESRCH if the
- * group is gone.  Takes tasklist_lock for reading.
- */
-int pidfs_thread_ids(struct task_struct *leader, pid_t *tids, int max);
-
-/*
- * The same, as one snapshot: *@tidsp gets a malloc()ed array of every
- * thread id of the group, counted and copied under one hold of
- * tasklist_lock, so the count returned is the array's length whatever
- * forks and exits run meanwhile.  The caller frees it.  Returns the
+ * Thread ids of @leader's group in ascending order, as one snapshot:
+ * *@tidsp gets a malloc()ed array of every thread id of the group,
+ * counted and copied under one hold of tasklist_lock, so the count
+ * returned is the array's length whatever forks and exits run meanwhile.  The caller frees it.  Returns the
  * count (at least 1), -ESRCH if the group is gone, or -ENOMEM.  Takes
  * tasklist_lock for reading.
  */
