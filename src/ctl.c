@@ -15,16 +15,16 @@
  *    case in ctl_run().
  *
  *  - pidfs_ctl_exec() runs a parsed command under ctl->lock, which
- *    serialises commands.  The task layer changes nothing when an
- *    operation fails, except last_pid after a failed fork; the lock is
- *    what makes putting last_pid back exact, since no other command can
- *    fork between the failure and the repair.  Nothing else in pidfs
- *    forks, so nothing else moves last_pid.
+ *    serialises commands, as one run of the task layer
+ *    (pidfs_kernel_begin()): the task layer says why an operation failed
+ *    and leaves the kernel as it was after a failed fork; ctl renders the
+ *    reply and does nothing more.
  *
- * Locking: ctl->lock, then whatever the task layer takes (tasklist_lock,
- * pidmap_lock, the caches' mutexes).  No RCU read side here; a failed
- * fork waits for RCU callbacks (rcu_barrier()), which is why commands must
- * not be run from inside a read-side critical section.  Never prints.
+ * Locking: ctl->lock, then the kernel's operation lock, then whatever the
+ * task layer takes (tasklist_lock, pidmap_lock, the caches' mutexes).  No
+ * RCU read side here; a failed fork waits for RCU callbacks
+ * (rcu_barrier()), which is why commands must not be run from inside a
+ * read-side critical section.  Never prints.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -552,12 +552,6 @@ static int ctl_run(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 	return -EINVAL;
 }
 
-static bool ctl_forks(enum pidfs_ctl_op op)
-{
-	return op == PIDFS_CTL_FORK || op == PIDFS_CTL_THREAD ||
-	       op == PIDFS_CTL_SPAWN;
-}
-
 static const char *ctl_errno_name(int err)
 {
 	switch (err) {
@@ -581,19 +575,39 @@ static const char *ctl_errno_name(int err)
 	return "unexpected error";
 }
 
-/*
- * Why @cmd failed with @err, as "error: <reason>\n".  @oom: the zone
- * refused an allocation during the command, which is what tells an EAGAIN
- * for want of memory for a struct pid from one for want of a number.
- */
-static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
-			int err, bool oom, struct pidfs_ctl_reply *reply)
+/* Why @cmd failed with @err (@why: the task layer's cause), as "error: ...". */
+static void ctl_explain(const struct pidfs_ctl_cmd *cmd, int err,
+			enum pidfs_why why, struct pidfs_ctl_reply *reply)
 {
 	const char *name = ctl_syntax[cmd->op].name;
-	struct pidfs_kernel_stats ks;
-	struct task_struct *t;
 	pid_t pid = cmd->pid;
 
+	switch (why) {
+	case PIDFS_WHY_NO_PID:
+		return ctl_reply_error(reply, "%s: no free pid", name);
+	case PIDFS_WHY_NPROC:
+		return ctl_reply_error(reply, "%s: process limit reached", name);
+	case PIDFS_WHY_LOWMEM:
+		return ctl_reply_error(reply, "%s: out of low memory", name);
+	case PIDFS_WHY_NS_DEAD:
+		return ctl_reply_error(reply,
+				       "%s: the pid namespace %d forks into "
+				       "has no init",
+				       name, pid ? pid : 1);
+	case PIDFS_WHY_SESSION_LEADER:
+		return ctl_reply_error(reply, "%s: %d is a session leader",
+				       name, pid);
+	case PIDFS_WHY_GROUP_LEADER:
+		return ctl_reply_error(
+			reply, "%s: %d is already a process group leader", name,
+			pid);
+	case PIDFS_WHY_NO_GROUP:
+		return ctl_reply_error(
+			reply, "%s: no process group %d in the session of %d",
+			name, cmd->pgid ? cmd->pgid : pid, pid);
+	case PIDFS_WHY_NONE:
+		break;
+	}
 	switch (err) {
 	case -ESRCH:
 		if (cmd->op == PIDFS_CTL_FORK || cmd->op == PIDFS_CTL_SPAWN)
@@ -606,30 +620,6 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 			ctl_reply_error(reply, "%s: no such task %d", name,
 					pid);
 		return;
-	case -EAGAIN:
-		if (!ctl_forks(cmd->op))
-			break;
-		if (oom) {
-			ctl_reply_error(reply, "%s: out of low memory", name);
-			return;
-		}
-		pidfs_kernel_read_stats(ctl->k, &ks);
-		ctl_reply_error(reply, "%s: %s", name,
-				ks.nproc ?
-					"no free pid or process limit reached" :
-					"no free pid");
-		return;
-	case -ENOMEM:
-		if (!ctl_forks(cmd->op))
-			break;
-		if (oom)
-			ctl_reply_error(reply, "%s: out of low memory", name);
-		else
-			ctl_reply_error(reply,
-					"%s: the pid namespace %d forks into "
-					"has no init",
-					name, pid ? pid : 1);
-		return;
 	case -ENOSPC:
 		if (cmd->op != PIDFS_CTL_UNSHARE)
 			break;
@@ -638,36 +628,12 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 				name, pid, MAX_PID_NS_LEVEL);
 		return;
 	case -EPERM:
-		if (cmd->op == PIDFS_CTL_EXIT || cmd->op == PIDFS_CTL_KILL) {
-			if (pid == 1)
-				ctl_reply_error(reply, "%s: pid 1 cannot exit",
-						name);
-			else
-				ctl_reply_error(reply, "%s: %d may not exit",
-						name, pid);
-			return;
-		}
-		if (cmd->op != PIDFS_CTL_SETPGID &&
-		    cmd->op != PIDFS_CTL_SETSID)
+		if (cmd->op != PIDFS_CTL_EXIT && cmd->op != PIDFS_CTL_KILL)
 			break;
-		/* the task layer has two reasons each; tell which */
-		t = pidfs_get_task(ctl->k, pid);
-		if (t && !pidfs_task_info(t, &ctl->info) &&
-		    ctl->info.session_leader)
-			ctl_reply_error(reply, "%s: %d is a session leader",
-					name, ctl->info.tgid);
-		else if (cmd->op == PIDFS_CTL_SETSID)
-			ctl_reply_error(
-				reply,
-				"%s: %d is already a process group leader",
-				name, pid);
+		if (pid == 1)
+			ctl_reply_error(reply, "%s: pid 1 cannot exit", name);
 		else
-			ctl_reply_error(
-				reply,
-				"%s: no process group %d in the session of %d",
-				name, cmd->pgid ? cmd->pgid : pid, pid);
-		if (t)
-			put_task_struct(t);
+			ctl_reply_error(reply, "%s: %d may not exit", name, pid);
 		return;
 	case -EINVAL:
 		if (cmd->op == PIDFS_CTL_UNSHARE) {
@@ -705,35 +671,14 @@ static void ctl_explain(struct pidfs_ctl *ctl, const struct pidfs_ctl_cmd *cmd,
 	ctl_reply_error(reply, "%s: %s", name, ctl_errno_name(err));
 }
 
-/*
- * The last_pid of @ns and of every namespace above it, into @v, so that a
- * failed fork, which advances each, can be undone.  Returns how many.
- */
-static unsigned int ctl_save_last_pids(struct pid_namespace *ns, int *v)
-{
-	unsigned int n = 0;
-
-	for (; ns; ns = pid_ns_parent(ns))
-		v[n++] = pid_ns_last_pid(ns);
-	return n;
-}
-
-static void ctl_restore_last_pids(struct pid_namespace *ns, const int *v)
-{
-	for (unsigned int n = 0; ns; ns = pid_ns_parent(ns))
-		pid_ns_set_last_pid(ns, v[n++]);
-}
-
 int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
-		   struct pidfs_ctl_reply *reply)
+		   struct pidfs_ctl_reply *reply, pidfs_event_fn event,
+		   void *arg)
 {
-	struct pid_namespace *ns = NULL;
+	struct pidfs_op op = { .event = event, .arg = arg };
 	struct pidfs_ctl_cmd *cmd = &ctl->cmd;
-	struct lowmem *lm = pidfs_kernel_lowmem(ctl->k);
-	struct lowmem_stats before, after;
 	pid_t one, *out = &one;
 	unsigned int nout;
-	int last_pid[MAX_PID_NS_LEVEL + 1];
 	int err;
 
 	reply->buf = NULL;
@@ -760,37 +705,11 @@ int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		}
 	}
 
-	/*
-	 * The namespace a fork goes into (the parent's children's), held
-	 * so that its last_pids can be put back after a failure.
-	 */
-	if (ctl_forks(cmd->op)) {
-		ns = pidfs_get_pid_ns_for_children(ctl->k,
-						   cmd->pid ? cmd->pid : 1);
-		if (ns)
-			ctl_save_last_pids(ns, last_pid);
-	}
-	lowmem_read_stats(lm, &before);
+	pidfs_kernel_begin(ctl->k, &op);
 	err = ctl_run(ctl, cmd, out, &nout);
+	pidfs_kernel_end(ctl->k);
 	if (err) {
-		lowmem_read_stats(lm, &after);
-		/*
-		 * A failed fork may have moved last_pid past the number it
-		 * gave back (see the top of the file for why putting it back
-		 * is exact).  The struct pid it gave back, and the children a
-		 * failed spawn undid, are freed after a grace period: wait for
-		 * it, so that whoever reads /meminfo after the failed write
-		 * finds the zone as it was.  Only then: a grace period is
-		 * milliseconds, and a script probing for a missing pid should
-		 * not pay it.
-		 */
-		if (ns) {
-			ctl_restore_last_pids(ns, last_pid);
-			if (after.used != before.used)
-				rcu_barrier();
-		}
-		ctl_explain(ctl, cmd, err,
-			    after.oom_events != before.oom_events, reply);
+		ctl_explain(cmd, err, op.why, reply);
 		goto out_free;
 	}
 	for (unsigned int i = 0; i < nout; i++)
@@ -800,7 +719,6 @@ int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
 		reply->len = (size_t)sprintf(reply->buf, "%u\n", ctl->nsid);
 
 out_free:
-	put_pid_ns(ns);
 	if (out != &one)
 		free(out);
 out_unlock:

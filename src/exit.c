@@ -63,7 +63,6 @@ void release_task(struct pidfs_kernel *k, struct evbatch *b,
 	call_rcu(&p->rcu, delayed_put_task_struct);
 }
 
-
 /*
  * zap_pid_ns_processes(): the init of @ns, @reaper, is exiting.  Kill
  * every task with a number in @ns (those of the namespaces below have one
@@ -97,7 +96,6 @@ static void zap_pid_ns_processes(struct pidfs_kernel *k, struct evbatch *b,
 	pid_ns_set_child_reaper(ns, NULL);
 }
 
-
 /*
  * Where @father's children go: its namespace's child_reaper, as
  * forget_original_parent() finds it (init for the initial namespace).
@@ -111,7 +109,6 @@ static struct task_struct *find_new_reaper(struct pidfs_kernel *k,
 
 	return reaper && reaper != father ? reaper : k->init;
 }
-
 
 /*
  * exit_notify() for one task: threads other than the leader are released
@@ -157,7 +154,6 @@ void do_exit(struct pidfs_kernel *k, struct evbatch *b,
 	ev_add(k, b, PIDFS_EV_CHANGE, t);
 }
 
-
 /* Shared frame of the operations on one task: look up, check, act. */
 static int exit_checks(struct pidfs_kernel *k, pid_t nr,
 		       struct task_struct **tp)
@@ -171,7 +167,6 @@ static int exit_checks(struct pidfs_kernel *k, pid_t nr,
 	*tp = t;
 	return 0;
 }
-
 
 int pidfs_exit(struct pidfs_kernel *k, pid_t pid, int code)
 {
@@ -187,7 +182,6 @@ int pidfs_exit(struct pidfs_kernel *k, pid_t pid, int code)
 	ev_flush(k, &b);
 	return err;
 }
-
 
 int pidfs_reap(struct pidfs_kernel *k, pid_t pid)
 {
@@ -207,7 +201,6 @@ int pidfs_reap(struct pidfs_kernel *k, pid_t pid)
 	ev_flush(k, &b);
 	return err;
 }
-
 
 int pidfs_kill(struct pidfs_kernel *k, pid_t pid, int code)
 {

@@ -330,13 +330,11 @@ void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 				  sizeof(why) - 1);
 		return (void)fuse_reply_err(req, EINVAL);
 	}
-	j = inval_job_new();
+	j = inval_job_new(fs);
 	if (!j)
 		return (void)fuse_reply_err(req, ENOMEM);
 
-	inval_set_batch(j);
-	err = pidfs_ctl_exec(fs->ctl, buf, size, &reply);
-	inval_set_batch(NULL);
+	err = pidfs_ctl_exec(fs->ctl, buf, size, &reply, inval_on_event, j);
 	inval_job_delete_siblings(fs, j);
 	if (err)
 		pidfs_log_refused(fuse_req_ctx(req)->pid, reply.buf, reply.len);

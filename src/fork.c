@@ -49,7 +49,19 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 
 	pid = alloc_pid(ns);
 	if (!pid) {
-		err = errno == ENOMEM ? -ENOMEM : -EAGAIN;
+		/*
+		 * 2.6.17's do_fork(): no struct pid is -EAGAIN, whether the
+		 * numbers or the memory ran out; a namespace whose init
+		 * died refuses with -ENOMEM (Linux 3.8's PIDNS_ADDING).
+		 */
+		err = -EAGAIN;
+		if (!pid_ns_allocating(ns)) {
+			err = -ENOMEM;
+			set_why(k, PIDFS_WHY_NS_DEAD);
+		} else {
+			set_why(k, errno == ENOMEM ? PIDFS_WHY_LOWMEM :
+						     PIDFS_WHY_NO_PID);
+		}
 		put_pid_ns(ns);
 		return err;
 	}
@@ -57,8 +69,10 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 
 	err = -ENOMEM;
 	p = kmem_cache_alloc(k->task_cachep);
-	if (!p)
+	if (!p) {
+		set_why(k, PIDFS_WHY_LOWMEM);
 		goto bad_fork_free_pid;
+	}
 
 	pthread_rwlock_wrlock(&k->tasklist_lock);
 	err = -ESRCH;
@@ -67,8 +81,10 @@ static int do_fork(struct pidfs_kernel *k, pid_t src_nr, bool thread,
 		goto bad_fork_unlock;
 	leader = src->group_leader;
 	err = -EAGAIN;
-	if (k->nproc && uid_tasks(k, src->uid) >= k->nproc)
+	if (k->nproc && uid_tasks(k, src->uid) >= k->nproc) {
+		set_why(k, PIDFS_WHY_NPROC);
 		goto bad_fork_unlock;
+	}
 	err = -ENOMEM;
 	/*
 	 * A child named at fork is what fork+exec of that name would make,
@@ -138,7 +154,6 @@ bad_fork_free_pid:
 	return err;
 }
 
-
 void count_failure(struct pidfs_kernel *k)
 {
 	pthread_rwlock_wrlock(&k->tasklist_lock);
@@ -146,29 +161,67 @@ void count_failure(struct pidfs_kernel *k)
 	pthread_rwlock_unlock(&k->tasklist_lock);
 }
 
+/*
+ * In a run (pidfs_kernel_begin()), a failed fork puts the allocator back:
+ * what fork_undo_save() noted of the namespace @src forks into, every
+ * level's last_pid, fork_undo_finish() restores after a failure that
+ * took something, and waits for the grace period that frees what was
+ * given back, so that a reader after the failure finds the zone as it
+ * was.  Runs are serialised, so nothing else has forked in between.
+ */
+struct fork_undo {
+	struct pid_namespace *ns;		/* NULL: nothing to undo */
+	int last_pid[MAX_PID_NS_LEVEL + 1];
+};
+
+static void fork_undo_save(struct pidfs_kernel *k, pid_t src,
+			   struct fork_undo *u)
+{
+	struct pid_namespace *ns;
+	int n = 0;
+
+	u->ns = current_op(k) ? pidfs_get_pid_ns_for_children(k, src) : NULL;
+	for (ns = u->ns; ns; ns = pid_ns_parent(ns))
+		u->last_pid[n++] = pid_ns_last_pid(ns);
+}
+
+static void fork_undo_finish(struct fork_undo *u, int err)
+{
+	struct pid_namespace *ns;
+	int n = 0;
+
+	/* A missing parent or an unshared thread took nothing. */
+	if (u->ns && err && err != -ESRCH && err != -EINVAL) {
+		for (ns = u->ns; ns; ns = pid_ns_parent(ns))
+			pid_ns_set_last_pid(ns, u->last_pid[n++]);
+		rcu_barrier();
+	}
+	put_pid_ns(u->ns);
+}
 
 static int fork_common(struct pidfs_kernel *k, pid_t src, bool thread,
 		       const char *comm, pid_t *nrp)
 {
 	struct evbatch b = { 0 };
+	struct fork_undo u;
 	int err;
 
 	if (!src)
 		src = 1;
+	fork_undo_save(k, src, &u);
 	err = do_fork(k, src, thread, comm, nrp, &b);
 	if (err && err != -ESRCH)
 		count_failure(k);
 	ev_flush(k, &b);
+	fork_undo_finish(&u, err);
 	return err;
 }
-
 
 int pidfs_fork(struct pidfs_kernel *k, pid_t ppid, const char *comm,
 	       pid_t *child)
 {
 	return fork_common(k, ppid, false, comm, child);
 }
-
 
 int pidfs_thread(struct pidfs_kernel *k, pid_t tgid, const char *comm,
 		 pid_t *tid)
@@ -177,7 +230,6 @@ int pidfs_thread(struct pidfs_kernel *k, pid_t tgid, const char *comm,
 		return -ESRCH;
 	return fork_common(k, tgid, true, comm, tid);
 }
-
 
 int pidfs_unshare_pid(struct pidfs_kernel *k, pid_t pid, unsigned int *inum)
 {
@@ -207,22 +259,23 @@ out:
 	return err;
 }
 
-
 int pidfs_spawn(struct pidfs_kernel *k, unsigned int n, pid_t ppid,
 		pid_t *pids)
 {
+	struct fork_undo u;
 	unsigned int i;
 	int err = 0;
 
+	fork_undo_save(k, ppid ? ppid : 1, &u);
 	for (i = 0; i < n; i++) {
 		err = pidfs_fork(k, ppid, NULL, &pids[i]);
 		if (err)
 			break;
 	}
-	if (!err)
-		return 0;
 	/* All or nothing: undo what was made, youngest first. */
-	while (i--)
-		pidfs_kill(k, pids[i], 0);
+	if (err)
+		while (i--)
+			pidfs_kill(k, pids[i], 0);
+	fork_undo_finish(&u, err);
 	return err;
 }

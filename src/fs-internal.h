@@ -392,11 +392,12 @@ void pollhandle_drop(void *ph);
 /* ---- inval.c ----------------------------------------------------------- */
 
 /*
- * A ctl command's invalidations: pidfs_write() makes a job, passes it to
- * the command (the model's events land in it), then queues it with the
- * write to answer once the kernel has dropped what the command changed.
+ * A command's invalidations: a writer (ctl, a pidfd) makes a job, passes
+ * it with inval_on_event() as its run's event sink (pidfs_ctl_exec(),
+ * pidfs_kernel_begin()), then queues it with the write to answer once
+ * the kernel has dropped what the command changed.
  */
-struct inval_job *inval_job_new(void);
+struct inval_job *inval_job_new(struct pidfs_fs *fs);
 void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j);
 /*
  * Move what concerns node @ino itself from @j to @later: the writer of a
@@ -411,9 +412,8 @@ void inval_job_queue(struct pidfs_fs *fs, struct inval_job *j);
 /* Drop @ino's cached data once the reply to @req (sent here) is out. */
 void inval_after_reply(struct pidfs_fs *fs, fuse_req_t req, int err,
 		       fuse_ino_t ino);
-/* The task layer's event hook: records into the batch being filled. */
+/* An event sink (@arg: the job): records the event's invalidations. */
 void inval_on_event(void *arg, const struct pidfs_event_rec *ev);
-void inval_set_batch(struct inval_job *j);
 int inval_start(struct pidfs_fs *fs);
 void inval_stop(struct pidfs_fs *fs);
 

@@ -204,7 +204,6 @@ struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params)
 	pthread_mutex_init(&fs->ctl_lock, NULL);
 	pthread_mutex_init(&fs->nq_lock, NULL);
 	pthread_cond_init(&fs->nq_cond, NULL);
-	pidfs_kernel_set_event_hook(fs->k, inval_on_event, fs);
 	return fs;
 }
 
@@ -228,7 +227,6 @@ int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
 	int err;
 
 	inval_stop(fs);
-	pidfs_kernel_set_event_hook(fs->k, NULL, NULL);
 	/* the kernel's pidfs inodes went with the mount: their exit info too */
 	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
 	fs->pidfds = NULL;

@@ -49,6 +49,7 @@ struct released {
 
 /* Invalidations to do, then a ctl write to answer (if @req). */
 struct inval_job {
+	struct pidfs_fs *fs;
 	struct inval *v;
 	size_t n, cap;
 	struct released *rel;
@@ -58,9 +59,6 @@ struct inval_job {
 	size_t written;
 	struct inval_job *next;
 };
-
-/* The batch the current thread's ctl command fills, if any. */
-static __thread struct inval_job *cur_job;
 
 static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
 			     fuse_ino_t ino)
@@ -246,12 +244,10 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
  */
 void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 {
-	struct pidfs_fs *fs = arg;
-	struct inval_job *j = cur_job;
+	struct inval_job *j = arg;
+	struct pidfs_fs *fs = j->fs;
 	pidfs_pin_t pin, gpin;
 
-	if (!j)
-		return;
 	pin = fs->pin->of_event(ev, 0);
 	gpin = fs->pin->of_event(ev, 1);
 	switch (ev->ev) {
@@ -374,14 +370,13 @@ void inval_stop(struct pidfs_fs *fs)
 	fs->nq_running = false;
 }
 
-struct inval_job *inval_job_new(void)
+struct inval_job *inval_job_new(struct pidfs_fs *fs)
 {
-	return calloc(1, sizeof(struct inval_job));
-}
+	struct inval_job *j = calloc(1, sizeof(*j));
 
-void inval_set_batch(struct inval_job *j)
-{
-	cur_job = j;
+	if (j)
+		j->fs = fs;
+	return j;
 }
 
 void inval_job_answer(struct inval_job *j, fuse_req_t req, int err,
@@ -395,7 +390,7 @@ void inval_job_answer(struct inval_job *j, fuse_req_t req, int err,
 void inval_after_reply(struct pidfs_fs *fs, fuse_req_t req, int err,
 		       fuse_ino_t ino)
 {
-	struct inval_job *j = inval_job_new();
+	struct inval_job *j = inval_job_new(fs);
 
 	fuse_reply_err(req, err);
 	if (j && job_add(j, INVAL_INODE, ino))

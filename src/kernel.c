@@ -48,6 +48,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	k->boot_mono_ns = now_ns(CLOCK_MONOTONIC);
 	k->boot_real = now_ns(CLOCK_REALTIME) / 1000000000ULL;
 	pthread_rwlock_init(&k->tasklist_lock, NULL);
+	pthread_mutex_init(&k->op_lock, NULL);
 	CDS_INIT_LIST_HEAD(&k->tasks);
 
 	err = -ENOMEM;
@@ -119,10 +120,10 @@ out_lowmem:
 out_free:
 	free(k->uids);
 	pthread_rwlock_destroy(&k->tasklist_lock);
+	pthread_mutex_destroy(&k->op_lock);
 	free(k);
 	return err;
 }
-
 
 void pidfs_kernel_release_all(struct pidfs_kernel *k)
 {
@@ -155,7 +156,6 @@ void pidfs_kernel_release_all(struct pidfs_kernel *k)
 	rcu_barrier();
 }
 
-
 struct kmem_cache *pidfs_kernel_task_cache(const struct pidfs_kernel *k)
 {
 	return k->task_cachep;
@@ -187,7 +187,6 @@ static void leftover_add(void *obj, void *arg)
 	w->n++;
 }
 
-
 static int leftover_cmp(const void *a, const void *b)
 {
 	uintptr_t x = (uintptr_t)((const struct task_leftover *)a)->task;
@@ -195,7 +194,6 @@ static int leftover_cmp(const void *a, const void *b)
 
 	return (x > y) - (x < y);
 }
-
 
 ssize_t pidfs_kernel_leftover_tasks(struct pidfs_kernel *k,
 				    struct task_leftover **vp)
@@ -228,7 +226,6 @@ ssize_t pidfs_kernel_leftover_tasks(struct pidfs_kernel *k,
 	return (ssize_t)w.n;
 }
 
-
 void pidfs_kernel_destroy(struct pidfs_kernel *k)
 {
 	if (!k)
@@ -240,21 +237,19 @@ void pidfs_kernel_destroy(struct pidfs_kernel *k)
 	lowmem_destroy(k->lowmem);
 	free(k->uids);
 	pthread_rwlock_destroy(&k->tasklist_lock);
+	pthread_mutex_destroy(&k->op_lock);
 	free(k);
 }
-
 
 struct pid_namespace *pidfs_kernel_ns(const struct pidfs_kernel *k)
 {
 	return k->ns;
 }
 
-
 struct lowmem *pidfs_kernel_lowmem(const struct pidfs_kernel *k)
 {
 	return k->lowmem;
 }
-
 
 void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 			     struct pidfs_kernel_stats *st)
@@ -273,14 +268,12 @@ void pidfs_kernel_read_stats(struct pidfs_kernel *k,
 	st->ref_size = k->ref_size;
 }
 
-
 int pidfs_ref_charge(struct pidfs_kernel *k)
 {
 	if (!k->ref_size)
 		return 0;
 	return lowmem_charge(k->lowmem, LOWMEM_REF, k->ref_size) ? 0 : -ENOMEM;
 }
-
 
 void pidfs_ref_uncharge(struct pidfs_kernel *k, uint64_t n)
 {
@@ -290,18 +283,15 @@ void pidfs_ref_uncharge(struct pidfs_kernel *k, uint64_t n)
 		lowmem_uncharge(k->lowmem, LOWMEM_REF, k->ref_size);
 }
 
-
 uint64_t pidfs_kernel_uptime_ns(const struct pidfs_kernel *k)
 {
 	return now_ns(CLOCK_MONOTONIC) - k->boot_mono_ns;
 }
 
-
 uint64_t pidfs_kernel_boot_time(const struct pidfs_kernel *k)
 {
 	return k->boot_real;
 }
-
 
 void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc)
 {
@@ -310,6 +300,19 @@ void pidfs_kernel_set_nproc(struct pidfs_kernel *k, unsigned int nproc)
 	pthread_rwlock_unlock(&k->tasklist_lock);
 }
 
+void pidfs_kernel_begin(struct pidfs_kernel *k, struct pidfs_op *op)
+{
+	pthread_mutex_lock(&k->op_lock);
+	op->why = PIDFS_WHY_NONE;
+	__atomic_store_n(&k->op_owner, pthread_self(), __ATOMIC_RELAXED);
+	__atomic_store_n(&k->op, op, __ATOMIC_RELEASE);
+}
+
+void pidfs_kernel_end(struct pidfs_kernel *k)
+{
+	__atomic_store_n(&k->op, NULL, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&k->op_lock);
+}
 
 void pidfs_kernel_set_event_hook(struct pidfs_kernel *k, pidfs_event_fn fn,
 				 void *arg)

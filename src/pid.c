@@ -172,8 +172,9 @@ static int alloc_pidmap(struct pid_namespace *ns)
 	map = &ns->pidmap[pid / BITS_PER_PAGE];
 	max_scan = (pid_max + BITS_PER_PAGE - 1) / BITS_PER_PAGE - !offset;
 	for (i = 0; i <= max_scan; ++i) {
+		/* 2.6.17 gives up as for a full map; say which it was */
 		if (!map_page(map) && !pidmap_fill(ns, map))
-			break;
+			return -ENOMEM;
 		if (__atomic_load_n(&map->nr_free, __ATOMIC_RELAXED)) {
 			/*
 			 * Below a small pid_max the wrap point itself may be
@@ -352,15 +353,20 @@ struct pid *alloc_pid(struct pid_namespace *ns)
 
 	cachep = __atomic_load_n(&tree->pid_cachep[level], __ATOMIC_ACQUIRE);
 	pid = kmem_cache_alloc(cachep);
-	if (!pid)
+	if (!pid) {
+		err = ENOMEM;
 		goto out;
+	}
 
 	tmp = ns;
 	for (i = (int)level; i >= 0; i--) {
 		int nr = alloc_pidmap(tmp);
 
-		if (nr < 0)
+		if (nr < 0) {
+			if (nr == -ENOMEM)
+				err = ENOMEM;
 			goto out_free;
+		}
 		pid->numbers[i].nr = nr;
 		pid->numbers[i].ns = tmp;
 		tmp = tmp->parent;

@@ -247,6 +247,16 @@ void disable_pid_allocation(struct pid_namespace *ns)
 	pthread_mutex_unlock(&ns->tree->pidmap_lock);
 }
 
+bool pid_ns_allocating(struct pid_namespace *ns)
+{
+	bool adding;
+
+	pthread_mutex_lock(&ns->tree->pidmap_lock);
+	adding = ns->adding;
+	pthread_mutex_unlock(&ns->tree->pidmap_lock);
+	return adding;
+}
+
 struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 {
 	const struct pidfs_arch *arch = pidfs_arch_or_default(params->arch);

@@ -111,6 +111,7 @@ void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 	struct pidfd_cmd cmd;
 	struct task_info ti;
 	struct inval_job *j, *later;
+	struct pidfs_op op = { .event = inval_on_event };
 	int err;
 
 	if (pidfd_parse_cmd(buf, size, &cmd))
@@ -124,19 +125,20 @@ void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 		return (void)fuse_reply_err(req, -err);
 	if (uid && uid != fs->uid && uid != ti.uid)
 		return (void)fuse_reply_err(req, EPERM);
-	j = inval_job_new();
-	later = inval_job_new();
+	j = inval_job_new(fs);
+	later = inval_job_new(fs);
 	if (!j || !later) {
 		free(j);
 		free(later);
 		return (void)fuse_reply_err(req, ENOMEM);
 	}
-	inval_set_batch(j);
+	op.arg = j;
+	pidfs_kernel_begin(fs->k, &op);
 	if (cmd.op == PIDFD_OP_KILL)
 		err = pidfs_kill(fs->k, ti.pid, cmd.code);
 	else
 		err = pidfs_exit(fs->k, ti.pid, cmd.code);
-	inval_set_batch(NULL);
+	pidfs_kernel_end(fs->k);
 	inval_job_delete_siblings(fs, j);
 	inval_job_split_self(j, later, ino);
 	inval_job_answer(j, req, -err, size);

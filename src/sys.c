@@ -31,7 +31,6 @@ static void change_pid(struct task_struct *leader, enum pid_type type,
 	attach_pid(leader, type, pid);
 }
 
-
 /*
  * sys_setpgid() of 2.6.17, for the task @pid as if its parent called it.
  * The checks against the caller are left out: the model has no caller.
@@ -54,12 +53,16 @@ int pidfs_setpgid(struct pidfs_kernel *k, pid_t pid, pid_t pgid)
 	if (!thread_group_leader(leader))
 		goto out;
 	err = -EPERM;
-	if (leader->session_leader)
+	if (leader->session_leader) {
+		set_why(k, PIDFS_WHY_SESSION_LEADER);
 		goto out;
+	}
 	if (pgid != leader->pid) {
 		g = pid_task(find_pid_ns(pgid, k->ns), PIDTYPE_PGID);
-		if (!g || process_session(g) != process_session(leader))
+		if (!g || process_session(g) != process_session(leader)) {
+			set_why(k, PIDFS_WHY_NO_GROUP);
 			goto out;
+		}
 	}
 	err = 0;
 	if (process_group(leader) != pgid) {
@@ -71,7 +74,6 @@ out:
 	ev_flush(k, &b);
 	return err;
 }
-
 
 /*
  * sys_setsid() of 2.6.17 ("Make setsid more robust"), for @pid's group
@@ -92,11 +94,16 @@ int pidfs_setsid(struct pidfs_kernel *k, pid_t pid, pid_t *sid)
 		goto out;
 	leader = t->group_leader;
 	err = -EPERM;
-	if (leader->session_leader)
+	if (leader->session_leader) {
+		set_why(k, PIDFS_WHY_SESSION_LEADER);
 		goto out;
+	}
 	session = leader->pid;
-	if (session > 1 && pid_task(find_pid_ns(session, k->ns), PIDTYPE_PGID))
+	if (session > 1 &&
+	    pid_task(find_pid_ns(session, k->ns), PIDTYPE_PGID)) {
+		set_why(k, PIDFS_WHY_GROUP_LEADER);
 		goto out;
+	}
 	err = 0;
 	leader->session_leader = true;
 	change_pid(leader, PIDTYPE_SID, session);
@@ -108,7 +115,6 @@ out:
 	ev_flush(k, &b);
 	return err;
 }
-
 
 int pidfs_exec(struct pidfs_kernel *k, pid_t pid, const char *comm,
 	       const char *args, size_t args_len)
@@ -158,7 +164,6 @@ out:
 	ev_flush(k, &b);
 	return err;
 }
-
 
 int pidfs_setuid(struct pidfs_kernel *k, pid_t pid, uid_t uid, gid_t gid)
 {

@@ -46,6 +46,15 @@ struct pidfs_kernel {
 	void *hook_arg;
 
 	/*
+	 * op_lock serialises runs (pidfs_kernel_begin()); it is taken
+	 * before tasklist_lock.  op and op_owner are set under it and read
+	 * by the operations, which compare the owner with their own thread.
+	 */
+	pthread_mutex_t op_lock;
+	struct pidfs_op *op;			/* ATOMIC */
+	pthread_t op_owner;			/* ATOMIC */
+
+	/*
 	 * tasklist_lock: see the top of this file.  Everything below it is
 	 * protected by it.
 	 */
@@ -92,6 +101,10 @@ struct task_struct *task_by_nr(struct pidfs_kernel *k, pid_t nr,
 			       bool live);
 int nr_threads(struct task_struct *leader);
 void count_failure(struct pidfs_kernel *k);
+/* The calling thread's run (pidfs_kernel_begin()), or NULL. */
+struct pidfs_op *current_op(struct pidfs_kernel *k);
+/* Leave @why in the calling thread's run, if it is in one. */
+void set_why(struct pidfs_kernel *k, enum pidfs_why why);
 void release_task(struct pidfs_kernel *k, struct evbatch *b,
 		  struct task_struct *p);
 void do_exit(struct pidfs_kernel *k, struct evbatch *b,

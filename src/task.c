@@ -33,7 +33,6 @@ uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-
 struct pid *task_pid_type(struct task_struct *t, enum pid_type type)
 {
 	if (type != PIDTYPE_PID)
@@ -41,30 +40,25 @@ struct pid *task_pid_type(struct task_struct *t, enum pid_type type)
 	return t->pids[type].pid;
 }
 
-
 pid_t process_group(struct task_struct *t)
 {
 	return pid_nr(t->group_leader->pids[PIDTYPE_PGID].pid);
 }
-
 
 pid_t process_session(struct task_struct *t)
 {
 	return pid_nr(t->group_leader->pids[PIDTYPE_SID].pid);
 }
 
-
 pid_t task_pgrp_nr_ns(struct task_struct *t, struct pid_namespace *ns)
 {
 	return pid_nr_ns(t->group_leader->pids[PIDTYPE_PGID].pid, ns);
 }
 
-
 pid_t task_session_nr_ns(struct task_struct *t, struct pid_namespace *ns)
 {
 	return pid_nr_ns(t->group_leader->pids[PIDTYPE_SID].pid, ns);
 }
-
 
 pid_t task_ppid_nr_ns(struct task_struct *t, struct pid_namespace *ns)
 {
@@ -72,7 +66,6 @@ pid_t task_ppid_nr_ns(struct task_struct *t, struct pid_namespace *ns)
 
 	return parent ? task_tgid_nr_ns(parent, ns) : 0;
 }
-
 
 /* ---- the pid links ---------------------------------------------------- */
 
@@ -82,12 +75,10 @@ int attach_pid(struct task_struct *task, enum pid_type type, struct pid *pid)
 	return 0;
 }
 
-
 void detach_pid(struct task_struct *task, enum pid_type type)
 {
 	pid_link_detach(&task->pids[type]);
 }
-
 
 struct task_struct *find_task_by_pid_type_ns(int type, int nr,
 					     struct pid_namespace *ns)
@@ -95,12 +86,10 @@ struct task_struct *find_task_by_pid_type_ns(int type, int nr,
 	return pid_task(find_pid_ns(nr, ns), type);
 }
 
-
 struct task_struct *find_task_by_pid_type(int type, int nr)
 {
 	return find_task_by_pid_type_ns(type, nr, init_pid_ns);
 }
-
 
 struct task_struct *get_pid_task(struct pid *pid, enum pid_type type)
 {
@@ -114,7 +103,6 @@ struct task_struct *get_pid_task(struct pid *pid, enum pid_type type)
 	return result;
 }
 
-
 /* exit_task_namespaces(): the reference on the children's namespace. */
 void exit_task_namespaces(struct task_struct *t)
 {
@@ -122,19 +110,46 @@ void exit_task_namespaces(struct task_struct *t)
 	t->pid_ns_for_children = NULL;
 }
 
-
 /* ---- events ----------------------------------------------------------- */
 
 /*
  * Record an event about @t.  Call with tasklist_lock held, before any
  * detach: the records take references on the task and both pids.
  */
+struct pidfs_op *current_op(struct pidfs_kernel *k)
+{
+	struct pidfs_op *op = __atomic_load_n(&k->op, __ATOMIC_ACQUIRE);
+
+	if (op && pthread_equal(__atomic_load_n(&k->op_owner, __ATOMIC_RELAXED),
+				pthread_self()))
+		return op;
+	return NULL;
+}
+
+void set_why(struct pidfs_kernel *k, enum pidfs_why why)
+{
+	struct pidfs_op *op = current_op(k);
+
+	if (op)
+		op->why = why;
+}
+
+/* Where the calling thread's events go: its run's sink, else the hook. */
+static pidfs_event_fn event_sink(struct pidfs_kernel *k, void **arg)
+{
+	struct pidfs_op *op = current_op(k);
+
+	*arg = op ? op->arg : k->hook_arg;
+	return op ? op->event : k->hook;
+}
+
 void ev_add(struct pidfs_kernel *k, struct evbatch *b,
 	    enum pidfs_event ev, struct task_struct *t)
 {
 	struct pidfs_event_rec *r;
+	void *arg;
 
-	if (!k->hook)
+	if (!event_sink(k, &arg))
 		return;
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? 2 * b->cap : 8;
@@ -162,7 +177,6 @@ void ev_add(struct pidfs_kernel *k, struct evbatch *b,
 	r->exit_code = t->exit_code;
 }
 
-
 /* Every member of @leader's group, leader first. */
 void ev_add_group(struct pidfs_kernel *k, struct evbatch *b,
 		  enum pidfs_event ev, struct task_struct *leader)
@@ -174,14 +188,17 @@ void ev_add_group(struct pidfs_kernel *k, struct evbatch *b,
 		ev_add(k, b, ev, t);
 }
 
-
 /* Deliver and free a batch.  Call with no lock held. */
 void ev_flush(struct pidfs_kernel *k, struct evbatch *b)
 {
+	void *arg;
+	pidfs_event_fn fn = event_sink(k, &arg);
+
 	for (size_t i = 0; i < b->n; i++) {
 		struct pidfs_event_rec *r = &b->v[i];
 
-		k->hook(k->hook_arg, r);
+		if (fn)
+			fn(arg, r);
 		put_pid(r->pid);
 		put_pid(r->tgid_pid);
 		put_task_struct(r->task);
@@ -190,7 +207,6 @@ void ev_flush(struct pidfs_kernel *k, struct evbatch *b)
 	b->v = NULL;
 	b->n = b->cap = 0;
 }
-
 
 /* ---- per-uid counts (tasklist_lock) ------------------------------------ */
 
@@ -202,14 +218,12 @@ struct uid_count *uid_find(struct pidfs_kernel *k, uid_t uid)
 	return NULL;
 }
 
-
 unsigned int uid_tasks(struct pidfs_kernel *k, uid_t uid)
 {
 	struct uid_count *u = uid_find(k, uid);
 
 	return u ? u->tasks : 0;
 }
-
 
 /* Make sure @uid has a slot, so a later charge cannot fail. */
 int uid_reserve(struct pidfs_kernel *k, uid_t uid)
@@ -233,7 +247,6 @@ int uid_reserve(struct pidfs_kernel *k, uid_t uid)
 	return 0;
 }
 
-
 void uid_charge(struct pidfs_kernel *k, uid_t uid, int d)
 {
 	struct uid_count *u = uid_find(k, uid);
@@ -241,7 +254,6 @@ void uid_charge(struct pidfs_kernel *k, uid_t uid, int d)
 	if (u)
 		u->tasks += (unsigned int)d;
 }
-
 
 /* ---- task_struct lifetime ---------------------------------------------- */
 
@@ -260,14 +272,12 @@ struct task_image *image_alloc(const char *comm, const char *args,
 	return img;
 }
 
-
 void image_free_rcu(struct rcu_head *rhp)
 {
 	rcu_callback_enter(rhp);
 	free(container_of(rhp, struct task_image, rcu));
 	rcu_callback_exit();
 }
-
 
 void free_task(struct task_struct *t)
 {
@@ -278,7 +288,6 @@ void free_task(struct task_struct *t)
 	free(t->image);
 	kmem_cache_free(cachep, t);
 }
-
 
 void put_task_struct(struct task_struct *t)
 {
@@ -292,7 +301,6 @@ void put_task_struct(struct task_struct *t)
 	if (leader != t)
 		put_task_struct(leader);
 }
-
 
 /*
  * The task list's reference goes a grace period after release_task(): from
@@ -309,7 +317,6 @@ void delayed_put_task_struct(struct rcu_head *rhp)
 	rcu_callback_exit();
 }
 
-
 /* ---- lookups ------------------------------------------------------------ */
 
 struct task_struct *pidfs_get_task(struct pidfs_kernel *k, pid_t nr)
@@ -324,7 +331,6 @@ struct task_struct *pidfs_get_task(struct pidfs_kernel *k, pid_t nr)
 	return t;
 }
 
-
 /* A task by number under tasklist_lock; @live: not a zombie. */
 struct task_struct *task_by_nr(struct pidfs_kernel *k, pid_t nr,
 			       bool live)
@@ -337,7 +343,6 @@ struct task_struct *task_by_nr(struct pidfs_kernel *k, pid_t nr,
 	return t;
 }
 
-
 int nr_threads(struct task_struct *leader)
 {
 	struct task_struct *t;
@@ -347,7 +352,6 @@ int nr_threads(struct task_struct *leader)
 		n++;
 	return n;
 }
-
 
 /* NSpid and friends: from @ns's level down to @t's.  tasklist_lock. */
 static void task_info_levels(struct task_struct *t, struct pid_namespace *ns,
@@ -366,7 +370,6 @@ static void task_info_levels(struct task_struct *t, struct pid_namespace *ns,
 	}
 	info->ns_levels = n;
 }
-
 
 int pidfs_task_info_ns(struct task_struct *t, struct pid_namespace *ns,
 		       struct task_info *info)
@@ -415,12 +418,10 @@ int pidfs_task_info_ns(struct task_struct *t, struct pid_namespace *ns,
 	return 0;
 }
 
-
 int pidfs_task_info(struct task_struct *t, struct task_info *info)
 {
 	return pidfs_task_info_ns(t, t->kernel->ns, info);
 }
-
 
 struct pid_namespace *pidfs_get_pid_ns_for_children(struct pidfs_kernel *k,
 						    pid_t pid)
@@ -436,14 +437,12 @@ struct pid_namespace *pidfs_get_pid_ns_for_children(struct pidfs_kernel *k,
 	return ns;
 }
 
-
 static int tid_cmp(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
 	return (x > y) - (x < y);
 }
-
 
 int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp)
 {

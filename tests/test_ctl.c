@@ -107,7 +107,7 @@ static int run_len(const char *line, size_t len)
 	int err;
 
 	pidfs_ctl_reply_free(&reply);
-	err = pidfs_ctl_exec(ctl, line, len, &reply);
+	err = pidfs_ctl_exec(ctl, line, len, &reply, NULL, NULL);
 	ck_assert_ptr_nonnull(reply.buf);
 	ck_assert_uint_eq(reply.buf[reply.len], '\0');
 	ck_assert_uint_eq(strlen(reply.buf), reply.len);
@@ -669,7 +669,8 @@ END_TEST
 
 START_TEST(test_null_line)
 {
-	ck_assert_int_eq(pidfs_ctl_exec(ctl, NULL, 0, &reply), -EINVAL);
+	ck_assert_int_eq(pidfs_ctl_exec(ctl, NULL, 0, &reply, NULL, NULL),
+			 -EINVAL);
 	ck_assert_str_eq(reply.buf, "error: syntax: empty line\n");
 	ck_assert_uint_eq(reply.len, strlen(reply.buf));
 }
@@ -1150,12 +1151,12 @@ START_TEST(test_nproc)
 	run_ok("fork", "2\n");
 	run_ok("thread 2", "3\n");
 	run_fails_clean("fork", -EAGAIN,
-			"error: fork: no free pid or process limit reached\n");
+			"error: fork: process limit reached\n");
 	run_fails_clean(
 		"thread 2", -EAGAIN,
-		"error: thread: no free pid or process limit reached\n");
+		"error: thread: process limit reached\n");
 	run_fails_clean("spawn 1", -EAGAIN,
-			"error: spawn: no free pid or process limit reached\n");
+			"error: spawn: process limit reached\n");
 
 	/* moving a group to another uid frees its slots */
 	run_ok("setuid 2 2000", "");
@@ -1166,7 +1167,7 @@ START_TEST(test_nproc)
 	run_ok("fork 2", "5\n");		/* uid 2000: its third */
 	run_fails_clean(
 		"thread 5", -EAGAIN,
-		"error: thread: no free pid or process limit reached\n");
+		"error: thread: process limit reached\n");
 	run_ok("kill 4", "");
 	run_ok("fork", "6\n");
 }
@@ -1186,15 +1187,16 @@ static void *conc_worker(void *arg)
 	for (int i = 0; i < CONC_ROUNDS; i++) {
 		int nr = 0, n;
 
-		if (pidfs_ctl_exec(ctl, "fork", 4, &r) ||
+		if (pidfs_ctl_exec(ctl, "fork", 4, &r, NULL, NULL) ||
 		    sscanf(r.buf, "%d", &nr) != 1)
 			bad++;
 		pidfs_ctl_reply_free(&r);
-		if (pidfs_ctl_exec(ctl, "fork 4194303", 12, &r) != -ESRCH)
+		if (pidfs_ctl_exec(ctl, "fork 4194303", 12, &r, NULL, NULL) !=
+		    -ESRCH)
 			bad++;
 		pidfs_ctl_reply_free(&r);
 		n = snprintf(line, sizeof(line), "kill %d\n", nr);
-		if (pidfs_ctl_exec(ctl, line, (size_t)n, &r) || r.len)
+		if (pidfs_ctl_exec(ctl, line, (size_t)n, &r, NULL, NULL) || r.len)
 			bad++;
 		pidfs_ctl_reply_free(&r);
 	}

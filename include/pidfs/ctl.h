@@ -207,15 +207,18 @@ void pidfs_ctl_destroy(struct pidfs_ctl *ctl);
  * @reply->buf NULL (and a spawn that cannot get memory for its pid list
  * fails with -ENOMEM, reason "spawn: out of memory", having done nothing).
  *
+ * The command's model events go to @event(@arg, ...) (NULL: nowhere), as
+ * they happen, with the ctl's mutex and the kernel's operation lock held:
+ * @event must not call back into this ctl or start a run of its own.
+ *
  * Takes the ctl's mutex for the whole command, so commands run one at a
- * time; then the task layer's own locks (the mutex comes first in the lock
- * order).  The task layer's event hook therefore runs with that mutex
- * held: it must not call back into this ctl.  A failed fork, thread or
- * spawn waits for pending RCU callbacks (rcu_barrier()), so that the
- * struct pids and tasks it gave back are freed before the reply.  Call
- * with no lock held, outside rcu_read_lock() and RCU callbacks; may block.
+ * time, then runs the command as one run of the task layer
+ * (pidfs_kernel_begin()), which reports why an operation failed and
+ * leaves the kernel as it was after a failed fork.  Call with no lock
+ * held, outside rcu_read_lock() and RCU callbacks; may block.
  */
 int pidfs_ctl_exec(struct pidfs_ctl *ctl, const char *line, size_t len,
-		   struct pidfs_ctl_reply *reply);
+		   struct pidfs_ctl_reply *reply, pidfs_event_fn event,
+		   void *arg);
 
 #endif /* PIDFS_CTL_H */

@@ -237,6 +237,9 @@ void pid_ns_set_child_reaper(struct pid_namespace *ns,
  */
 void disable_pid_allocation(struct pid_namespace *ns);
 
+/* Whether @ns still allows allocation.  Takes pidmap_lock. */
+bool pid_ns_allocating(struct pid_namespace *ns);
+
 /* pidhash_init()'s sizing: log2 buckets for @megabytes of memory. */
 int pidhash_shift_for(unsigned long megabytes);
 
@@ -335,8 +338,9 @@ static inline void put_pid(struct pid *pid)
  * Allocate a struct pid in @ns: a number in @ns and in each namespace
  * above it up to the initial one, undoing every one taken on failure, and
  * hash every level.  Returns NULL with errno EAGAIN when a level has no
- * free number (or serials are exhausted) or the zone is full, ENOMEM when
- * @ns no longer allows allocation (its init has died).  As in the kernel,
+ * free number (or serials are exhausted), ENOMEM when the zone refused the
+ * struct pid or a bitmap page, or @ns no longer allows allocation (its
+ * init has died: pid_ns_allocating() tells which).  As in the kernel,
  * a number is not found when the only free one is last_pid itself (see
  * alloc_pidmap()).  Any thread, no lock held.
  */

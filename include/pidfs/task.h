@@ -373,16 +373,19 @@ struct pid_namespace *pidfs_get_pid_ns_for_children(struct pidfs_kernel *k,
  * Thread ids of @leader's group in ascending order, as one snapshot:
  * *@tidsp gets a malloc()ed array of every thread id of the group,
  * counted and copied under one hold of tasklist_lock, so the count
- * returned is the array's length whatever forks and exits run meanwhile.  The caller frees it.  Returns the
- * count (at least 1), -ESRCH if the group is gone, or -ENOMEM.  Takes
- * tasklist_lock for reading.
+ * returned is the array's length whatever forks and exits run
+ * meanwhile.  The caller frees it.  Returns the count (at least 1),
+ * -ESRCH if the group is gone, or -ENOMEM.  Takes tasklist_lock for
+ * reading.
  */
 int pidfs_thread_ids_get(struct task_struct *leader, pid_t **tidsp);
 
 /*
  * The operations of the control language.  Each returns 0 or a negative
- * errno and changes nothing on failure, except that a failed fork may
- * have advanced last_pid, as the kernel's does.
+ * errno and changes nothing on failure, except that outside a run
+ * (pidfs_kernel_begin()) a failed fork may have advanced last_pid, as the
+ * kernel's does; inside one it puts it back, and the run's why says
+ * which of the kernel's reasons an ambiguous errno was.
  *
  * fork: child of @ppid (0 = init), named @comm (NULL = parent's).
  *   -ESRCH no such live parent; -EAGAIN no free pid, no memory for the
@@ -461,8 +464,56 @@ struct pidfs_event_rec {
 
 typedef void (*pidfs_event_fn)(void *arg, const struct pidfs_event_rec *ev);
 
-/* Install the hook (NULL removes it).  Call before any operation runs. */
+/*
+ * Install the hook that receives the events of operations run outside a
+ * run of pidfs_kernel_begin() (NULL removes it).  Call before any
+ * operation runs.
+ */
 void pidfs_kernel_set_event_hook(struct pidfs_kernel *k, pidfs_event_fn fn,
 				 void *arg);
+
+/*
+ * Why an operation failed, where its errno alone does not say which of
+ * the kernel's reasons it was.
+ */
+enum pidfs_why {
+	PIDFS_WHY_NONE,
+	PIDFS_WHY_NO_PID,		/* fork: -EAGAIN, no free number */
+	PIDFS_WHY_NPROC,		/* fork: -EAGAIN, the uid's limit */
+	PIDFS_WHY_LOWMEM,		/* fork: low memory refused an object */
+	PIDFS_WHY_NS_DEAD,		/* fork: -ENOMEM, the namespace's init
+					   has died (or its first fork failed) */
+	PIDFS_WHY_SESSION_LEADER,	/* setpgid, setsid: -EPERM */
+	PIDFS_WHY_GROUP_LEADER,		/* setsid: -EPERM, leads a group */
+	PIDFS_WHY_NO_GROUP,		/* setpgid: -EPERM, no such group in
+					   the session */
+};
+
+/*
+ * A caller's run of operations, between pidfs_kernel_begin() and
+ * pidfs_kernel_end(), on the caller's thread: their events go to
+ * @event(@arg, ...) instead of the hook (NULL: nowhere), a failure
+ * leaves its cause in @why, and a failed fork leaves the kernel as it
+ * found it (last_pid back at every level of its namespace, what it undid
+ * freed after a grace period), so that a failed command changes nothing.
+ * Outside a run a failed fork leaves last_pid advanced, as the kernel's
+ * do_fork() does.
+ */
+struct pidfs_op {
+	pidfs_event_fn event;
+	void *arg;
+	enum pidfs_why why;		/* out */
+};
+
+/*
+ * Start a run: takes the kernel's operation lock, which serialises runs
+ * (operations outside runs are not held back), and resets @op->why.
+ * Not from inside a run or an RCU read-side section (a failed fork waits
+ * for a grace period).
+ */
+void pidfs_kernel_begin(struct pidfs_kernel *k, struct pidfs_op *op);
+
+/* End the calling thread's run: drops the operation lock. */
+void pidfs_kernel_end(struct pidfs_kernel *k);
 
 #endif /* PIDFS_TASK_H */

@@ -925,7 +925,7 @@ static void run_one(const char *data, size_t len)
 	before = after;
 	after = swap;
 	memset(events, 0, sizeof(events));
-	err = pidfs_ctl_exec(ctl, data, len, &reply);
+	err = pidfs_ctl_exec(ctl, data, len, &reply, on_event, NULL);
 	fuzz_rcu_quiesce();
 	snap_take(after);
 
