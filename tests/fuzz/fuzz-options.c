@@ -176,7 +176,9 @@ static bool reference(const char *key, const char *value,
 		    v > TASK_SIZE_MAX)
 			return false;
 	} else if (!strcmp(key, "pid_max")) {
-		if (!ref_uint(value, PID_MAX_LIMIT, &v) || !v)
+		/* the kernel's sysctl floor: RESERVED_PIDS + 1 */
+		if (!ref_uint(value, PID_MAX_LIMIT, &v) ||
+		    v < RESERVED_PIDS + 1)
 			return false;
 	} else if (!strcmp(key, "nproc")) {
 		if (!ref_uint(value, UINT_MAX, &v))
@@ -193,6 +195,12 @@ static bool reference(const char *key, const char *value,
 	} else if (!strcmp(key, "charge_refs")) {
 		if (!ref_uint(value, 1, &v))
 			return false;
+	} else if (!strcmp(key, "exact")) {
+		/* a flag: "exact" alone */
+		*decided = true;
+		if (value)
+			return false;
+		v = 1;
 	} else if (!strcmp(key, "arch")) {
 		*decided = true;
 		if (!value)
@@ -229,6 +237,8 @@ static unsigned long long field(const struct pidfs_config *c, const char *key)
 		return (uintptr_t)c->kp.arch;
 	if (!strcmp(key, "charge_refs"))
 		return !c->kp.no_ref_charge;
+	if (!strcmp(key, "exact"))
+		return c->exact;
 	return c->timeout;
 }
 
