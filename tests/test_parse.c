@@ -192,6 +192,65 @@ START_TEST(test_config_bad)
 }
 END_TEST
 
+/* The modelled machine, the referrer charge, and what one option cannot check. */
+START_TEST(test_config_machine)
+{
+	config_fresh();
+	ck_assert_ptr_null(c.kp.arch);
+	ck_assert_int_eq(pidfs_config_set(&c, "arch", "x86_64", why,
+					  sizeof(why)),
+			 0);
+	ck_assert_ptr_eq(c.kp.arch, &pidfs_arch_x86_64);
+	ck_assert_int_eq(pidfs_config_set(&c, "arch", "i386", why,
+					  sizeof(why)),
+			 0);
+	ck_assert_ptr_eq(c.kp.arch, &pidfs_arch_i386);
+	ck_assert_int_eq(pidfs_config_set(&c, "arch", "amd64", why,
+					  sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "arch"));
+	ck_assert_int_eq(pidfs_config_set(&c, "arch", NULL, why, sizeof(why)),
+			 -EINVAL);
+
+	ck_assert(!c.kp.no_ref_charge);
+	ck_assert_int_eq(pidfs_config_set(&c, "charge_refs", "0", why,
+					  sizeof(why)),
+			 0);
+	ck_assert(c.kp.no_ref_charge);
+	ck_assert_int_eq(pidfs_config_set(&c, "charge_refs", "2", why,
+					  sizeof(why)),
+			 -EINVAL);
+
+	/* i386's pid_max stops at 32768; x86_64's at PID_MAX_LIMIT */
+	config_fresh();
+	ck_assert_int_eq(pidfs_config_parse(&c, "pid_max=65536", why,
+					    sizeof(why)),
+			 0);
+	ck_assert_int_eq(pidfs_config_check(&c, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "pid_max=65536"));
+	ck_assert_int_eq(pidfs_config_parse(&c, "arch=x86_64", why,
+					    sizeof(why)),
+			 0);
+	ck_assert_int_eq(pidfs_config_check(&c, why, sizeof(why)), 0);
+	config_fresh();
+	ck_assert_int_eq(pidfs_config_check(&c, why, sizeof(why)), 0);
+}
+END_TEST
+
+/* The option table's names, as --help and the doc check read them. */
+START_TEST(test_option_names)
+{
+	size_t n = 0;
+
+	for (; pidfs_option_names[n]; n++) {
+		ck_assert_str_eq(pidfs_option_names[n], pidfs_options[n].name);
+		ck_assert_int_eq(pidfs_options[n].flag,
+				 !strcmp(pidfs_options[n].name, "exact"));
+	}
+	ck_assert_uint_eq(n, PIDFS_NR_OPTIONS);
+}
+END_TEST
+
 Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -203,6 +262,8 @@ Suite *parse_suite(void)
 	tcase_add_test(tc, test_config_defaults);
 	tcase_add_test(tc, test_config_good);
 	tcase_add_test(tc, test_config_bad);
+	tcase_add_test(tc, test_config_machine);
+	tcase_add_test(tc, test_option_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
