@@ -52,14 +52,25 @@ size_t pidfd_show(char *buf, size_t size, const struct pidfd_view *v)
 	size_t len;
 	int n;
 
-	n = snprintf(buf, size,
-		     "Pid:\t%lld\nNSpid:\t%lld\nTgid:\t%lld\nPPid:\t%lld\n"
+	n = snprintf(buf, size, "Pid:\t%lld\nNSpid:", pid);
+	len = n < 0 ? 0 : (size_t)n;
+	/* from the viewing namespace down to the task's own, as Linux */
+	for (unsigned int i = 0; i < (ti && ti->ns_levels ? ti->ns_levels : 1);
+	     i++) {
+		long long nr = ti && ti->ns_levels ? ti->nspid[i] : pid;
+
+		n = snprintf(len < size ? buf + len : NULL,
+			     len < size ? size - len : 0, "\t%lld", nr);
+		len += n < 0 ? 0 : (size_t)n;
+	}
+	n = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
+		     "\nTgid:\t%lld\nPPid:\t%lld\n"
 		     "Uid:\t%lld\t%lld\t%lld\t%lld\n"
 		     "Gid:\t%lld\t%lld\t%lld\t%lld\n"
 		     "PidSerial:\t%" PRIu64 "\n",
-		     pid, pid, tgid, ppid, uid, uid, uid, uid, gid, gid, gid,
-		     gid, v->serial);
-	len = n < 0 ? 0 : (size_t)n;
+		     tgid, ppid, uid, uid, uid, uid, gid, gid, gid, gid,
+		     v->serial);
+	len += n < 0 ? 0 : (size_t)n;
 	if (v->has_exit && v->state != PIDFD_ALIVE) {
 		n = snprintf(len < size ? buf + len : NULL,
 			     len < size ? size - len : 0, "ExitCode:\t%d\n",

@@ -101,6 +101,22 @@ static void pb_printf(struct pbuf *pb, const char *fmt, ...)
 		pb->len += (size_t)n;
 }
 
+/*
+ * "KEY:\tn0\tn1...\n": a task's numbers from the viewing namespace down
+ * to its own, as Linux 4.1's NSpid lines; @one alone when the task_info
+ * carries no levels (a visitor).
+ */
+static void pb_nslist(struct pbuf *pb, const char *key, const pid_t *v,
+		      unsigned int levels, pid_t one)
+{
+	pb_printf(pb, "%s:", key);
+	if (!levels)
+		pb_printf(pb, "\t%d", (int)one);
+	for (unsigned int i = 0; i < levels; i++)
+		pb_printf(pb, "\t%d", (int)v[i]);
+	pb_puts(pb, "\n");
+}
+
 /* comm is NUL-terminated by the task layer; do not trust it past 15. */
 static size_t comm_len(const struct task_info *ti)
 {
@@ -205,8 +221,10 @@ size_t procfmt_status(char *buf, size_t size, const struct task_info *ti)
 	pb_printf(&pb, "Gid:\t%u\t%u\t%u\t%u\n", gid, gid, gid, gid);
 	/* No supplementary groups: Linux still prints its trailing space. */
 	pb_puts(&pb, "FDSize:\t0\nGroups:\t \n");
-	pb_printf(&pb, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		  (int)ti->tgid, (int)ti->pid, (int)ti->pgrp, (int)ti->session);
+	pb_nslist(&pb, "NStgid", ti->nstgid, ti->ns_levels, ti->tgid);
+	pb_nslist(&pb, "NSpid", ti->nspid, ti->ns_levels, ti->pid);
+	pb_nslist(&pb, "NSpgid", ti->nspgid, ti->ns_levels, ti->pgrp);
+	pb_nslist(&pb, "NSsid", ti->nssid, ti->ns_levels, ti->session);
 	/* task_sig() */
 	pb_printf(&pb, "Threads:\t%d\nSigQ:\t0/%" PRIu64 "\n", ti->nr_threads,
 		  UINT64_MAX);

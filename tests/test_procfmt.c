@@ -303,6 +303,37 @@ START_TEST(test_status_layout)
 }
 END_TEST
 
+/*
+ * A task two namespaces deep, seen from the initial one: each NS line has
+ * a number per level, 0 where the level cannot see that pid (a group or
+ * session from above), as Linux 4.1's proc_pid_status().
+ */
+START_TEST(test_status_ns_levels)
+{
+	static const pid_t pid[] = { 1236, 7, 1 }, tgid[] = { 1234, 5, 1 };
+	static const pid_t pgid[] = { 1200, 0, 0 }, sid[] = { 1100, 0, 0 };
+	struct task_info ti;
+	char buf[BUF_SIZE];
+	char *key[64], *val[64];
+	int n;
+
+	make_task(&ti);
+	ti.ns_levels = 3;
+	memcpy(ti.nspid, pid, sizeof(pid));
+	memcpy(ti.nstgid, tgid, sizeof(tgid));
+	memcpy(ti.nspgid, pgid, sizeof(pgid));
+	memcpy(ti.nssid, sid, sizeof(sid));
+	procfmt_status(buf, sizeof(buf), &ti);
+	n = split_status(buf, key, val, 64);
+	ck_assert_int_ge(n, 16);
+	ck_assert_str_eq(key[12], "NStgid");
+	ck_assert_str_eq(val[12], "1234\t5\t1");
+	ck_assert_str_eq(val[13], "1236\t7\t1");
+	ck_assert_str_eq(val[14], "1200\t0\t0");
+	ck_assert_str_eq(val[15], "1100\t0\t0");
+}
+END_TEST
+
 /* A zombie has no fs_struct: no Umask line, everything else as before. */
 START_TEST(test_status_zombie)
 {
@@ -921,6 +952,7 @@ Suite *procfmt_suite(void)
 
 	tc = tcase_create("task");
 	tcase_add_test(tc, test_stat_fields);
+	tcase_add_test(tc, test_status_ns_levels);
 	tcase_add_test(tc, test_stat_comm_parens);
 	tcase_add_loop_test(tc, test_stat_state, 0,
 			    sizeof(states) / sizeof(states[0]));
