@@ -29,6 +29,8 @@
  *
  *   -p HOLDERS   holder processes (default 100)
  *   -f FDS       RLIMIT_NOFILE of each holder (default 1000)
+ *   -d, --depth D  fork the victims D pid namespaces deep (0 .. 32,
+ *                default 0: in the initial namespace), see below
  *   -D PID       the daemon's pid (default: found in /proc by MNT); it
  *                must be a pidfs whose command line names MNT
  *   -m NAME      the model's name in the output (default: from the daemon's
@@ -79,12 +81,42 @@
  *     model bytes pinned per held fd     36
  *     host kernel bytes per held fd    3848
  *
+ * Pid namespaces (--depth D).  From 2.6.24 a struct pid carries a number
+ * in every namespace from its own up to the initial one: a struct pid of
+ * level D is bigger (doc/design.md, "What a struct pid of level L is
+ * charged": i386 44 + 16 D bytes from level 1, x86-64 88 + 32 D), and it
+ * holds a reference on its namespace, which holds its parent: a held file
+ * keeps D namespaces, their pid bitmap pages (4096 bytes each), alive.
+ * With -d D each holder first builds its own chain through ctl, before
+ * the baseline is sampled: "fork 1" gives chain[0]; then D times
+ * "unshare chain[i]" and "fork chain[i]", whose child chain[i + 1] is the
+ * new namespace's init.  Victims are forked from chain[D].  Each holder
+ * has its own chain, as independent processes of one user would: H
+ * holders pay H x D namespaces, and the victims of one holder share its D.
+ * (A chain costs D + 1 live tasks and D bitmap pages while it lives: the
+ * summary's "the chains, alive".)
+ *
+ * Once every holder has stopped, each kills its chain (the first
+ * namespace's init, whose death kills and reaps everything below it,
+ * then chain[0]) and exhaust samples again: what is still charged is what
+ * the held files alone keep.  In the task model that is the dead
+ * task_structs, the namespaces gone with their tasks; in the pid model,
+ * the struct pids of level D and the H x D namespaces they pin, whose
+ * pages are shared by the victims of a chain: D x 4096 / (F - 8) bytes
+ * per held fd.  With 2 holders x 136 fds (256 files, 128 per chain) at
+ * depth 2 on i386, pin=pid: 76 bytes per held fd while the chains live,
+ * 76 + 2 x 4096 / 128 = 140 once they are dead; pin=task: 10240 both
+ * times.  Low memory is read in kB from /meminfo: a growth that is a
+ * multiple of 1024 bytes (256 files of any struct pid on i386) is
+ * measured to the byte.
+ *
  * Exit status: 0 when the run completed and the pins went back to 0,
  * 1 otherwise, 2 for usage errors.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -98,7 +130,8 @@
 #include <unistd.h>
 
 #define MIB (1024.0 * 1024.0)
-#define FD_SLACK 8	/* stdio, ctl, the go and done pipes, spare */
+#define FD_SLACK 8	/* stdio, ctl, the go, zap and done pipes, spare */
+#define MAX_DEPTH 32	/* MAX_PID_NS_LEVEL: the deepest a victim can be */
 
 /* A holder's progress, in memory shared with the parent. */
 enum holder_state {
@@ -114,7 +147,9 @@ struct holder {
 	long held;		/* ATOMIC: fds held */
 	int state;		/* ATOMIC: enum holder_state */
 	int stop;		/* ATOMIC: set by the parent when interrupted */
+	int zapped;		/* ATOMIC: its chain is killed (--depth) */
 	int err;		/* errno, when state >= H_FORK_FAILED */
+	int zap_err;		/* errno of a failed kill of its chain */
 	char what[48];		/* what failed, when state == H_ERROR */
 };
 
@@ -157,14 +192,15 @@ struct opts {
 	pid_t daemon;
 	double pin_timeout;
 	long sample_ms;
+	long depth;		/* pid namespaces between init and victims */
 };
 
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [-p HOLDERS] [-f FDS] [-D DAEMONPID] [-m MODEL]\n"
-		"       [-c CSV] [-s SUMMARY] [-i MS] [-t SECONDS]\n"
-		"       MOUNTPOINT\n",
+		"usage: %s [-p HOLDERS] [-f FDS] [-d|--depth DEPTH]\n"
+		"       [-D DAEMONPID] [-m MODEL] [-c CSV] [-s SUMMARY]\n"
+		"       [-i MS] [-t SECONDS] MOUNTPOINT\n",
 		prog);
 }
 
@@ -220,17 +256,80 @@ static void holder_fail(struct holder *h, int state, int err, const char *what)
 }
 
 /*
- * The attacker's loop.  Runs in a child process; never returns.  @go and
- * @done are the read ends of the parent's pipes: EOF on @go starts the
- * loop, EOF on @done ends the process, which closes every fd held.
+ * With --depth D, the holder's own chain of D nested pid namespaces:
+ * @chain[0] is a task of the initial namespace; for each level, unshare
+ * PID on chain[i] and fork it, and the child, chain[i + 1], is the new
+ * namespace's init (pid 1 there).  Victims are then forked from chain[D],
+ * so each has a struct pid of level D, with a number in D + 1 namespaces.
+ * ctl names every task by its number in the initial namespace.  Returns
+ * 0, or a positive errno with @what set.
+ */
+static int build_chain(int ctlfd, long depth, pid_t *chain, const char **what)
+{
+	char cmd[64], reply[64];
+	int err;
+
+	chain[0] = 1;
+	if (!depth)
+		return 0;
+	*what = "ctl fork (chain)";
+	err = ctl(ctlfd, "fork 1 nschain\n", reply, sizeof(reply));
+	if (err)
+		return err;
+	chain[0] = atoi(reply);
+	for (long i = 0; i < depth; i++) {
+		snprintf(cmd, sizeof(cmd), "unshare %d\n", (int)chain[i]);
+		*what = "ctl unshare";
+		err = ctl(ctlfd, cmd, reply, sizeof(reply));
+		if (err)
+			return err;
+		snprintf(cmd, sizeof(cmd), "fork %d nsinit\n", (int)chain[i]);
+		*what = "ctl fork (init)";
+		err = ctl(ctlfd, cmd, reply, sizeof(reply));
+		if (err)
+			return err;
+		chain[i + 1] = atoi(reply);
+	}
+	return 0;
+}
+
+/*
+ * Kill the chain: chain[1]'s exit, as the init of the first namespace,
+ * kills and reaps every task of it and of those below
+ * (zap_pid_ns_processes); chain[0] holds the first namespace as its
+ * pid_ns_for_children.  What stays are the namespaces the held files'
+ * struct pids still pin.  Returns 0 or a positive errno.
+ */
+static int kill_chain(int ctlfd, long depth, const pid_t *chain)
+{
+	char cmd[64];
+	int err, err0;
+
+	if (!depth)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "kill %d\n", (int)chain[1]);
+	err = ctl(ctlfd, cmd, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "kill %d\n", (int)chain[0]);
+	err0 = ctl(ctlfd, cmd, NULL, 0);
+	return err ? err : err0;
+}
+
+/*
+ * The attacker's loop.  Runs in a child process; never returns.  @go,
+ * @zap and @done are the read ends of the parent's pipes: EOF on @go
+ * starts the loop, EOF on @zap kills the holder's namespace chain (with
+ * --depth), EOF on @done ends the process, which closes every fd held.
  */
 static void holder_main(const struct opts *o, struct holder *h, int go,
-			int done)
+			int zap, int done)
 {
 	struct rlimit rl;
-	char path[PATH_MAX], cmd[96], reply[64];
+	char path[PATH_MAX], cmd[96], fork_cmd[64], reply[64];
+	pid_t chain[MAX_DEPTH + 1];
 	long target = o->fds - FD_SLACK;
-	int ctlfd, fd, err;
+	const char *what = "";
+	bool have_chain = false;
+	int ctlfd = -1, fd, err;
 	char c;
 
 	signal(SIGINT, SIG_IGN); /* the parent decides when to stop */
@@ -240,15 +339,24 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 			rl.rlim_max = rl.rlim_cur; /* root only */
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 			holder_fail(h, H_ERROR, errno, "setrlimit");
-			goto wait_done;
+			goto wait_zap;
 		}
 	}
 	snprintf(path, sizeof(path), "%s/ctl", o->mnt);
 	ctlfd = open(path, O_RDWR | O_CLOEXEC);
 	if (ctlfd < 0) {
 		holder_fail(h, H_ERROR, errno, "open ctl");
-		goto wait_done;
+		goto wait_zap;
 	}
+	/* Before the baseline: the chain is the set-up, not a held fd. */
+	err = build_chain(ctlfd, o->depth, chain, &what);
+	have_chain = o->depth > 0 && chain[0] > 1;
+	if (err) {
+		holder_fail(h, H_ERROR, err, what);
+		goto wait_zap;
+	}
+	snprintf(fork_cmd, sizeof(fork_cmd), "fork %d holder\n",
+		 (int)chain[o->depth]);
 	set_state(h, H_READY);
 	while (read(go, &c, 1) > 0)
 		;
@@ -256,7 +364,7 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 
 	while (load_long(&h->held) < target &&
 	       !__atomic_load_n(&h->stop, __ATOMIC_RELAXED)) {
-		err = ctl(ctlfd, "fork 1 holder\n", reply, sizeof(reply));
+		err = ctl(ctlfd, fork_cmd, reply, sizeof(reply));
 		/*
 		 * A killed task's memory comes back a grace period after the
 		 * kill, so on a loaded machine a fork can find the zone full
@@ -267,16 +375,15 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 				    tries < 10;
 		     tries++) {
 			usleep(50000);
-			err = ctl(ctlfd, "fork 1 holder\n", reply,
-				  sizeof(reply));
+			err = ctl(ctlfd, fork_cmd, reply, sizeof(reply));
 		}
 		if (err == ENOMEM || err == EAGAIN) {
 			holder_fail(h, H_FORK_FAILED, err, "fork");
-			goto wait_done;
+			goto wait_zap;
 		}
 		if (err) {
 			holder_fail(h, H_ERROR, err, "ctl fork");
-			goto wait_done;
+			goto wait_zap;
 		}
 		reply[strcspn(reply, "\n")] = '\0';
 		snprintf(path, sizeof(path), "%s/%s/stat", o->mnt, reply);
@@ -298,20 +405,25 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 			ctl(ctlfd, cmd, NULL, 0);
 			holder_fail(h, e == ENOMEM ? H_FORK_FAILED : H_ERROR, e,
 				    "open stat");
-			goto wait_done;
+			goto wait_zap;
 		}
 		snprintf(cmd, sizeof(cmd), "kill %s\n", reply);
 		err = ctl(ctlfd, cmd, NULL, 0);
 		if (err) {
 			holder_fail(h, H_ERROR, err, "ctl kill");
-			goto wait_done;
+			goto wait_zap;
 		}
 		__atomic_fetch_add(&h->held, 1, __ATOMIC_RELAXED);
 	}
 	if (load_long(&h->held) >= target)
 		set_state(h, H_FULL);
 
-wait_done:
+wait_zap:
+	while (read(zap, &c, 1) > 0)
+		;
+	if (have_chain)
+		h->zap_err = kill_chain(ctlfd, o->depth, chain);
+	__atomic_store_n(&h->zapped, 1, __ATOMIC_RELEASE);
 	while (read(done, &c, 1) > 0)
 		;
 	_exit(0); /* closes every fd: the kernel forgets the inodes */
@@ -584,13 +696,53 @@ static bool holder_died(const pid_t *kids, long n)
 	return true;
 }
 
+/*
+ * setup: before the holders (no chain yet); start: holders set up, their
+ * chains built; peak: every holder stopped; zapped: the chains killed,
+ * only the held fds holding anything (peak, without --depth); end: every
+ * fd closed.
+ */
 struct result {
-	struct sample start, peak, end;
-	long full, fork_failed, errors;
+	struct sample setup, start, peak, zapped, end;
+	long full, fork_failed, errors, zap_errors;
 	int fork_errno;
 	double fill_seconds;
 	double release_seconds;	/* -1 when the pins did not go */
 };
+
+/* Bytes of low memory charged between samples @a and @b. */
+static double grown(const struct sample *a, const struct sample *b)
+{
+	return (low_used_kb(b) - low_used_kb(a)) * 1024.0;
+}
+
+/*
+ * --depth: what the chains cost while they live, and what the held fds
+ * alone hold once they are dead: the struct pids and, in the pid model,
+ * the namespaces those pin (their bitmap pages), shared by the victims of
+ * one chain.
+ */
+static void print_depth(const struct opts *o, const struct result *r)
+{
+	long fds = r->peak.fds;
+
+	printf("  depth                      %10ld (a chain of %ld pid "
+	       "namespaces per holder)\n",
+	       o->depth, o->depth);
+	printf("  the chains, alive          %10.1f KiB (%ld tasks, %ld "
+	       "namespaces)\n",
+	       grown(&r->setup, &r->start) / 1024.0,
+	       o->holders * (o->depth + 1), o->holders * o->depth);
+	printf("  after the chains died      %10.1f KiB still charged, "
+	       "%ld tasks and %ld pids pinned\n",
+	       grown(&r->setup, &r->zapped) / 1024.0, r->zapped.tasks_pinned,
+	       r->zapped.pids_pinned);
+	if (fds > 0)
+		printf("  bytes per held fd, then    %10.0f\n",
+		       grown(&r->setup, &r->zapped) / fds);
+	if (r->zap_errors)
+		printf("  chains that failed to die  %10ld\n", r->zap_errors);
+}
 
 static void print_summary(const struct opts *o, const struct result *r)
 {
@@ -623,7 +775,8 @@ static void print_summary(const struct opts *o, const struct result *r)
 		if (low > 0)
 			printf("  RSS growth / low memory    %10.3f\n",
 			       rss / low);
-		if (low > 0 && p->pid_host_size != p->pid_size)
+		/* PidStructHostSize and PidStructSize are level 0's. */
+		if (low > 0 && p->pid_host_size != p->pid_size && !o->depth)
 			printf("  RSS growth / host bytes    %10.3f "
 			       "(struct pid: %ld B here, %ld B charged)\n",
 			       rss / host_bytes(a, p, low), p->pid_host_size,
@@ -636,6 +789,8 @@ static void print_summary(const struct opts *o, const struct result *r)
 	printf("  time to fill               %10.1f s\n", r->fill_seconds);
 	if (r->errors)
 		printf("  holders broken by errors   %10ld\n", r->errors);
+	if (o->depth)
+		print_depth(o, r);
 }
 
 static int write_summary(const struct opts *o, const struct result *r)
@@ -671,8 +826,13 @@ static int write_summary(const struct opts *o, const struct result *r)
 		a->rss_kb, p->rss_kb, e->rss_kb);
 	fprintf(f, "rss_growth_bytes=%ld\n", rss);
 	fprintf(f, "rss_over_lowmem=%.3f\n", low > 0 ? (double)rss / low : 0);
-	fprintf(f, "rss_over_host_bytes=%.3f\n",
-		low > 0 ? (double)rss / host_bytes(a, p, (double)low) : 0);
+	/* The host's size of a level-D struct pid is not in /meminfo. */
+	if (o->depth)
+		fprintf(f, "rss_over_host_bytes=n/a\n");
+	else
+		fprintf(f, "rss_over_host_bytes=%.3f\n",
+			low > 0 ? (double)rss / host_bytes(a, p, (double)low) :
+				  0);
 	fprintf(f, "pid_struct_size=%ld\npid_struct_host_size=%ld\n",
 		p->pid_size, p->pid_host_size);
 	fprintf(f, "slab_start_kb=%ld\nslab_peak_kb=%ld\n", a->slab_kb,
@@ -681,6 +841,17 @@ static int write_summary(const struct opts *o, const struct result *r)
 		p->fds ? (double)low / p->fds : 0);
 	fprintf(f, "host_bytes_per_fd=%.1f\n",
 		p->fds ? (double)slab / p->fds : 0);
+	fprintf(f, "depth=%ld\n", o->depth);
+	fprintf(f, "namespaces=%ld\n", o->holders * o->depth);
+	fprintf(f, "victims_per_namespace=%.1f\n",
+		o->depth ? (double)p->fds / o->holders : 0);
+	fprintf(f, "chain_bytes=%.0f\n", grown(&r->setup, &r->start));
+	fprintf(f, "zapped_bytes=%.0f\n", grown(&r->setup, &r->zapped));
+	fprintf(f, "pinned_tasks_zapped=%ld\npinned_pids_zapped=%ld\n",
+		r->zapped.tasks_pinned, r->zapped.pids_pinned);
+	fprintf(f, "zapped_bytes_per_fd=%.1f\n",
+		p->fds ? grown(&r->setup, &r->zapped) / p->fds : 0);
+	fprintf(f, "chain_errors=%ld\n", r->zap_errors);
 	fprintf(f, "fill_seconds=%.1f\n", r->fill_seconds);
 	fprintf(f, "release_seconds=%.1f\n", r->release_seconds);
 	fprintf(f, "pinned_tasks_after=%ld\npinned_pids_after=%ld\n",
@@ -717,8 +888,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		.pin_timeout = 30,
 		.sample_ms = 100,
 	};
-	while ((opt = getopt(argc, argv, "hp:f:D:m:c:s:i:t:")) != -1) {
+	static const struct option longopts[] = {
+		{ "depth", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "hp:f:d:D:m:c:s:i:t:", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
+		case 'd':
+			if (parse_long(optarg, 0, MAX_DEPTH, &o->depth))
+				return -1;
+			break;
 		case 'p':
 			if (parse_long(optarg, 1, 10000, &o->holders))
 				return -1;
@@ -814,11 +996,46 @@ static void wait_unpinned(const struct opts *o, const struct holder *hs,
 	}
 }
 
+/*
+ * With --depth, once every holder has stopped (the zap pipe closed), the
+ * holders kill their chains; wait for that (up to o->pin_timeout) and for
+ * the books to settle, into r->zapped.  Without, r->zapped is the peak.
+ * Returns 0, or -1 when a holder did not report or a chain failed to die.
+ */
+static int zap_chains(const struct opts *o, struct holder *hs, double t0,
+		      struct result *r)
+{
+	struct timespec tick = { 0, 20000000L };
+	double start = now();
+
+	r->zapped = r->peak;
+	if (!o->depth)
+		return 0;
+	for (long i = 0; i < o->holders; i++) {
+		while (!__atomic_load_n(&hs[i].zapped, __ATOMIC_ACQUIRE)) {
+			if (interrupted || now() - start > o->pin_timeout) {
+				fprintf(stderr, "exhaust: holder %ld did not "
+						"kill its chain\n",
+					i);
+				return -1;
+			}
+			nanosleep(&tick, NULL);
+		}
+		if (hs[i].zap_err && !r->zap_errors++)
+			fprintf(stderr, "exhaust: holder %ld: kill chain: %s\n",
+				i, strerror(hs[i].zap_err));
+	}
+	if (take_sample(o, hs, t0, &r->zapped))
+		return -1;
+	settle(o, hs, t0, &r->zapped);
+	return r->zap_errors ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec tick;
-	int go[2], done[2], err, rc = 1;
+	int go[2], zap[2], done[2], err, rc = 1;
 	struct result r = { 0 };
 	bool tty = isatty(2);
 	struct holder *hs;
@@ -864,7 +1081,7 @@ int main(int argc, char **argv)
 			o.mnt);
 
 	t0 = now();
-	err = take_sample(&o, NULL, t0, &r.start);
+	err = take_sample(&o, NULL, t0, &r.setup);
 	if (err) {
 		fprintf(stderr, "exhaust: %s/meminfo: %s\n", o.mnt,
 			strerror(-err));
@@ -887,14 +1104,14 @@ int main(int argc, char **argv)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	kids = calloc(o.holders, sizeof(*kids));
 	if (hs == MAP_FAILED || !kids || pipe2(go, O_CLOEXEC) ||
-	    pipe2(done, O_CLOEXEC)) {
+	    pipe2(zap, O_CLOEXEC) || pipe2(done, O_CLOEXEC)) {
 		perror("exhaust");
 		return 1;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	/* Holders wait for EOF on go, then for EOF on done. */
+	/* Holders wait for EOF on go, then on zap, then on done. */
 	fflush(NULL);
 	for (i = 0; i < o.holders; i++) {
 		kids[i] = fork();
@@ -906,11 +1123,13 @@ int main(int argc, char **argv)
 			if (csv)
 				fclose(csv);
 			close(go[1]);
+			close(zap[1]);
 			close(done[1]);
-			holder_main(&o, &hs[i], go[0], done[0]);
+			holder_main(&o, &hs[i], go[0], zap[0], done[0]);
 		}
 	}
 	close(go[0]);
+	close(zap[0]);
 	close(done[0]);
 
 	/* The baseline: holders set up, nothing held yet. */
@@ -966,6 +1185,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "exhaust: interrupted\n");
 		rc = 1;
 	}
+	close(zap[1]);
+	zap[1] = -1;
+	if (!rc && zap_chains(&o, hs, t0, &r))
+		rc = 1;
 	if (!rc)
 		print_summary(&o, &r);
 
@@ -978,6 +1201,8 @@ out_release:
 		__atomic_store_n(&hs[i].stop, 1, __ATOMIC_RELAXED);
 	if (go[1] >= 0)
 		close(go[1]);
+	if (zap[1] >= 0)
+		close(zap[1]);
 	close(done[1]);
 	for (i = 0; i < o.holders; i++)
 		if (kids[i] > 0)
