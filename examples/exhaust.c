@@ -952,22 +952,31 @@ static bool same_books(const struct sample *a, const struct sample *b)
 	       a->pids_pinned == b->pids_pinned;
 }
 
+/* Do @s's live (unpinned) tasks and pids number @ref's? */
+static bool live_as(const struct sample *ref, const struct sample *s)
+{
+	return s->tasks - s->tasks_pinned == ref->tasks - ref->tasks_pinned &&
+	       s->pids - s->pids_pinned == ref->pids - ref->pids_pinned;
+}
+
 /*
- * Once the holders have stopped, wait (up to 3 s) for the model's books
- * to stop moving: the last tasks killed are freed after an RCU grace
+ * Once the holders have stopped, wait for the model's books to stop
+ * moving with as many live tasks and pids as @ref had (up to
+ * o->pin_timeout): the last tasks killed are freed after an RCU grace
  * period, and a struct pid counts as pinned only once its task has gone.
  */
 static void settle(const struct opts *o, const struct holder *hs, double t0,
-		   struct sample *s)
+		   const struct sample *ref, struct sample *s)
 {
 	struct timespec tick = { 0, 50000000L };
+	double start = now();
 	struct sample next;
 
-	for (int i = 0; i < 60; i++) {
+	while (now() - start <= o->pin_timeout) {
 		nanosleep(&tick, NULL);
 		if (take_sample(o, hs, t0, &next))
 			return;
-		if (same_books(s, &next)) {
+		if (live_as(ref, &next) && same_books(s, &next)) {
 			*s = next;
 			return;
 		}
@@ -1027,7 +1036,7 @@ static int zap_chains(const struct opts *o, struct holder *hs, double t0,
 	}
 	if (take_sample(o, hs, t0, &r->zapped))
 		return -1;
-	settle(o, hs, t0, &r->zapped);
+	settle(o, hs, t0, &r->setup, &r->zapped);
 	return r->zap_errors ? -1 : 0;
 }
 
@@ -1153,7 +1162,7 @@ int main(int argc, char **argv)
 		if (tty)
 			progress(&o, hs, &s);
 		if (stopped) {
-			settle(&o, hs, t0, &s);
+			settle(&o, hs, t0, &r.start, &s);
 			csv_row(csv, &s);
 			r.peak = s;
 			rc = 0;
