@@ -130,7 +130,7 @@
 #include <unistd.h>
 
 #define MIB (1024.0 * 1024.0)
-#define FD_SLACK 8	/* stdio, ctl, the go, zap and done pipes, spare */
+#define FD_SLACK 8	/* stdio, ctl, the go and done pipes, spare */
 #define MAX_DEPTH 32	/* MAX_PID_NS_LEVEL: the deepest a victim can be */
 
 /* A holder's progress, in memory shared with the parent. */
@@ -147,6 +147,7 @@ struct holder {
 	long held;		/* ATOMIC: fds held */
 	int state;		/* ATOMIC: enum holder_state */
 	int stop;		/* ATOMIC: set by the parent when interrupted */
+	int zap;		/* ATOMIC: set by the parent: kill the chain */
 	int zapped;		/* ATOMIC: its chain is killed (--depth) */
 	int err;		/* errno, when state >= H_FORK_FAILED */
 	int zap_err;		/* errno of a failed kill of its chain */
@@ -315,14 +316,17 @@ static int kill_chain(int ctlfd, long depth, const pid_t *chain)
 }
 
 /*
- * The attacker's loop.  Runs in a child process; never returns.  @go,
- * @zap and @done are the read ends of the parent's pipes: EOF on @go
- * starts the loop, EOF on @zap kills the holder's namespace chain (with
- * --depth), EOF on @done ends the process, which closes every fd held.
+ * The attacker's loop.  Runs in a child process; never returns.  @go and
+ * @done are the read ends of the parent's pipes: EOF on @go starts the
+ * loop, EOF on @done ends the process, which closes every fd held.  In
+ * between, h->zap set by the parent kills the holder's namespace chain
+ * (with --depth): a flag, not a third pipe, so that the fds the attack
+ * holds stay those of the runs without --depth.
  */
 static void holder_main(const struct opts *o, struct holder *h, int go,
-			int zap, int done)
+			int done)
 {
+	struct timespec tick = { 0, 10000000L };
 	struct rlimit rl;
 	char path[PATH_MAX], cmd[96], fork_cmd[64], reply[64];
 	pid_t chain[MAX_DEPTH + 1];
@@ -419,8 +423,8 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 		set_state(h, H_FULL);
 
 wait_zap:
-	while (read(zap, &c, 1) > 0)
-		;
+	while (!__atomic_load_n(&h->zap, __ATOMIC_ACQUIRE))
+		nanosleep(&tick, NULL);
 	if (have_chain)
 		h->zap_err = kill_chain(ctlfd, o->depth, chain);
 	__atomic_store_n(&h->zapped, 1, __ATOMIC_RELEASE);
@@ -1006,7 +1010,7 @@ static void wait_unpinned(const struct opts *o, const struct holder *hs,
 }
 
 /*
- * With --depth, once every holder has stopped (the zap pipe closed), the
+ * With --depth, once every holder has stopped (and hs[].zap is set), the
  * holders kill their chains; wait for that (up to o->pin_timeout) and for
  * the books to settle, into r->zapped.  Without, r->zapped is the peak.
  * Returns 0, or -1 when a holder did not report or a chain failed to die.
@@ -1044,7 +1048,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec tick;
-	int go[2], zap[2], done[2], err, rc = 1;
+	int go[2], done[2], err, rc = 1;
 	struct result r = { 0 };
 	bool tty = isatty(2);
 	struct holder *hs;
@@ -1113,14 +1117,14 @@ int main(int argc, char **argv)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	kids = calloc(o.holders, sizeof(*kids));
 	if (hs == MAP_FAILED || !kids || pipe2(go, O_CLOEXEC) ||
-	    pipe2(zap, O_CLOEXEC) || pipe2(done, O_CLOEXEC)) {
+	    pipe2(done, O_CLOEXEC)) {
 		perror("exhaust");
 		return 1;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	/* Holders wait for EOF on go, then on zap, then on done. */
+	/* Holders wait for EOF on go, then for hs[i].zap, then EOF on done. */
 	fflush(NULL);
 	for (i = 0; i < o.holders; i++) {
 		kids[i] = fork();
@@ -1132,13 +1136,11 @@ int main(int argc, char **argv)
 			if (csv)
 				fclose(csv);
 			close(go[1]);
-			close(zap[1]);
 			close(done[1]);
-			holder_main(&o, &hs[i], go[0], zap[0], done[0]);
+			holder_main(&o, &hs[i], go[0], done[0]);
 		}
 	}
 	close(go[0]);
-	close(zap[0]);
 	close(done[0]);
 
 	/* The baseline: holders set up, nothing held yet. */
@@ -1194,8 +1196,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "exhaust: interrupted\n");
 		rc = 1;
 	}
-	close(zap[1]);
-	zap[1] = -1;
+	for (i = 0; i < o.holders; i++)
+		__atomic_store_n(&hs[i].zap, 1, __ATOMIC_RELEASE);
 	if (!rc && zap_chains(&o, hs, t0, &r))
 		rc = 1;
 	if (!rc)
@@ -1204,14 +1206,15 @@ int main(int argc, char **argv)
 out_release:
 	/*
 	 * Holders still running (interrupted, or a fork failed here) stop;
-	 * then EOF on both pipes: they close everything and exit.
+	 * then their zap flags and EOF on both pipes: they kill their chains,
+	 * close everything and exit.
 	 */
 	for (i = 0; i < o.holders; i++)
 		__atomic_store_n(&hs[i].stop, 1, __ATOMIC_RELAXED);
 	if (go[1] >= 0)
 		close(go[1]);
-	if (zap[1] >= 0)
-		close(zap[1]);
+	for (i = 0; i < o.holders; i++)
+		__atomic_store_n(&hs[i].zap, 1, __ATOMIC_RELEASE);
 	close(done[1]);
 	for (i = 0; i < o.holders; i++)
 		if (kids[i] > 0)

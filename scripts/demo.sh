@@ -34,10 +34,22 @@
 # dentry and a proc_inode charged per looked-up inode, as the modelled
 # kernel paid for them: the referrers that dwarf a struct pid.
 #
+# A third table runs the attack with its victims in pid namespaces
+# (2.6.24's, examples/exhaust --depth D), on pin=task and pin=pid, for
+# several depths up to 32 (MAX_PID_NS_LEVEL), with fewer holders and
+# files (4 x 1024; --small: 2 x 128): bytes pinned per held fd against
+# depth, while the holders' chains of namespaces live and once they are
+# dead (then the files alone keep the namespaces), and the depth at which
+# pin=pid stops being two orders of magnitude smaller than pin=task,
+# read off the measured runs.  ARCH=x86_64 models that machine instead
+# of i386 (-o arch) for every mount.
+#
 # In DIR: exhaust-MODEL.csv (samples: fds held, low memory used, ...),
 # exhaust-MODEL.sum and wraparound-MODEL.sum (key=value), *.txt (each
-# program's output), daemon-MODEL.log, table.md (the table, as Markdown)
-# and exhaust.png (low memory used against fds held; needs gnuplot).
+# program's output), daemon-MODEL.log, table.md (the table, as Markdown),
+# table-refs.md, table-depth.md, depth-MODEL-D.sum (each depth's run),
+# depth.dat, exhaust.png (low memory used against fds held) and depth.png
+# (bytes per held fd against depth); the plots need gnuplot.
 #
 # The full run takes a few minutes on a 2-core VM.  The pid space is the
 # 2006 default of 32768, so the attack's 99,200 forks wrap it three times.
@@ -108,7 +120,8 @@ else
 	holders=100 fds=1000 lowmem=896M pid_max=32768 ms=100
 fi
 task_size=10K
-opts="lowmem=$lowmem,task_size=$task_size,pid_max=$pid_max"
+arch=${ARCH:-i386}
+opts="arch=$arch,lowmem=$lowmem,task_size=$task_size,pid_max=$pid_max"
 
 # ---- mounts, and their cleanup whatever happens ------------------------
 
@@ -480,6 +493,122 @@ done
 		"$psize.  The referrers dwarf it, and the fd limit bounds them."
 } | tee -a "$out/table-refs.md"
 
+# ---- the depth table ---------------------------------------------------
+
+# The attack again with its victims in pid namespaces (2.6.24): each
+# holder builds a chain of D nested namespaces through ctl and forks its
+# victims from the deepest init, so each held file's struct pid is of
+# level D, bigger by one struct upid a level.  Fewer holders and files
+# than the attack: what matters is the bytes per held fd, and the victims
+# per chain (who share its namespaces' bitmap pages) stay near the
+# attack's 992.  One mount per model; exhaust runs once per depth on it.
+echo
+echo "### pid namespaces: the attack at depth D (exhaust --depth)"
+if [ $small = yes ]; then
+	dholders=2 dfds=136 depths=(0 1 2 3 4 32)
+else
+	dholders=4 dfds=1032 depths=(0 1 2 3 4 8 16 32)
+fi
+dfiles=$((dholders * (dfds - 8)))
+echo "$dholders holders x $((dfds - 8)) files each ($dfiles files)," \
+	"one chain of D namespaces per holder; machine $arch;" \
+	"depths ${depths[*]}"
+declare -A db=()
+for m in task pid; do
+	mount_model "depth-$m" "$m" "charge_refs=${CHARGE_REFS:-0}"
+	for d in "${depths[@]}"; do
+		sum=$out/depth-$m-$d.sum
+		"$B/examples/exhaust" -p "$dholders" -f "$dfds" --depth "$d" \
+			-i "$ms" -D "${daemon[depth-$m]}" -m "$m" -s "$sum" \
+			"$tmp/depth-$m" >"$out/depth-$m-$d.txt" 2>&1 || {
+			cat "$out/depth-$m-$d.txt" >&2
+			pidfs_die "exhaust --depth $d failed on pin=$m"
+		}
+		while IFS='=' read -r k val; do
+			db[$m.$d.$k]=$val
+		done <"$sum"
+		[ "${db[$m.$d.fds_held]}" = "$dfiles" ] ||
+			pidfs_die "pin=$m depth $d: ${db[$m.$d.fds_held]} of $dfiles files held"
+		printf '  pin=%-4s depth %2d: %6.0f bytes per held fd, %6.0f once the chains are dead\n' \
+			"$m" "$d" "${db[$m.$d.model_bytes_per_fd]}" \
+			"${db[$m.$d.zapped_bytes_per_fd]}"
+	done
+	umount_model "depth-$m"
+done
+
+# depth.dat: one line per depth, for the plot and the verdicts below.
+{
+	echo "# depth task_bytes_per_fd pid_bytes_per_fd pid_bytes_per_fd_chains_dead"
+	for d in "${depths[@]}"; do
+		echo "$d ${db[task.$d.model_bytes_per_fd]}" \
+			"${db[pid.$d.model_bytes_per_fd]}" \
+			"${db[pid.$d.zapped_bytes_per_fd]}"
+	done
+} >"$out/depth.dat"
+
+# The first depth measured at which task / pid < 100, for depth.dat's
+# pid column COL (3: the struct pid, the chains alive; 4: with the
+# namespaces pinned), as "LAST FIRST": the deepest depth before it that
+# held ("none" if none did), and it ("-" if it always held).
+stops() {
+	awk -v c="$1" 'BEGIN { last = "none" }
+	!/^#/ {
+		if ($2 / $c < 100) { print last, $1; found = 1; exit }
+		last = $1
+	}
+	END { if (!found) print last, "-" }' "$out/depth.dat"
+}
+
+# What the stop means, in words: stop_words LAST FIRST.
+stop_words() {
+	if [ "$2" = - ]; then
+		echo "holds at every depth measured (up to $1)"
+	elif [ "$1" = none ]; then
+		echo "fails already at depth $2"
+	elif [ $(($2 - $1)) -eq 1 ]; then
+		echo "holds to depth $1 and stops at depth $2"
+	else
+		echo "holds at depth $1 and stops between depths $(($1 + 1))" \
+			"and $2 (not measured between)"
+	fi
+}
+
+{
+	row "depth D" "pin=task: bytes per held fd" \
+		"pin=pid: bytes per held fd" "task / pid" \
+		"pin=pid, chains dead: + namespaces pinned" \
+		"task / pid, chains dead"
+	row "-" task pid ratio dead ratio
+	for d in 0 1 4 32; do
+		[ -n "${db[pid.$d.model_bytes_per_fd]:-}" ] || continue
+		t=${db[task.$d.model_bytes_per_fd]}
+		p=${db[pid.$d.model_bytes_per_fd]}
+		z=${db[pid.$d.zapped_bytes_per_fd]}
+		row "$d" "$(calc "%.0f" "$t")" "$(calc "%.0f" "$p")" \
+			"$(calc "%.1f" "$t / $p")" "$(calc "%.0f" "$z")" \
+			"$(calc "%.1f" "$t / $z")"
+	done
+} | markdown | tee "$out/table-depth.md"
+{
+	read -r alive_last alive_first < <(stops 3)
+	read -r dead_last dead_first < <(stops 4)
+	p1=${db[pid.1.model_bytes_per_fd]}
+	p32=${db[pid.32.model_bytes_per_fd]}
+	echo
+	echo "Machine: $arch (-o arch=$arch), task_size=$task_size," \
+		"charge_refs=${CHARGE_REFS:-0}.  A struct pid grows by" \
+		"$(calc "%.1f" "($p32 - $p1) / 31") bytes a level (measured," \
+		"depth 1 to 32).  pin=pid, chains dead: the holders have killed" \
+		"their chains (each namespace's init, whose death kills what is" \
+		"below it); the held files alone keep the struct pids and the" \
+		"$((dholders)) x D namespaces those pin, a 4096-byte bitmap page" \
+		"each, shared by the $((dfds - 8)) victims of a chain."
+	echo "\"Two orders of magnitude smaller\" (task / pid >= 100)" \
+		"$(stop_words "$alive_last" "$alive_first") for the struct pid" \
+		"alone; counting the namespaces the files pin, it" \
+		"$(stop_words "$dead_last" "$dead_first")."
+} | tee -a "$out/table-depth.md"
+
 # ---- the plot ---------------------------------------------------------
 
 if command -v gnuplot >/dev/null; then
@@ -492,6 +621,11 @@ if command -v gnuplot >/dev/null; then
 		"$PIDFS_SRCDIR/scripts/plot.gnuplot" ||
 		pidfs_die "gnuplot failed"
 	echo "plot: $out/exhaust.png"
+	gnuplot -e "dir='$out'; files=$dfiles; chains=$dholders" \
+		-e "machine='$arch'; tsize=$tsize" \
+		"$PIDFS_SRCDIR/scripts/depth.gnuplot" ||
+		pidfs_die "gnuplot failed (depth)"
+	echo "plot: $out/depth.png"
 else
 	pidfs_say "gnuplot not found: no plot (apt-get install gnuplot-nox)"
 fi

@@ -16,7 +16,10 @@
 #   with the task still charged in the task model, and shows the new task
 #   in the nr model;
 # - every pin is gone once the files are closed, and every daemon exits
-#   with clean books (demo.sh checks that).
+#   with clean books (demo.sh checks that);
+# - at pid-namespace depths 0 to 4 and 32: pin=task pins the same at
+#   every depth, pin=pid more at each, the verdict on "two orders of
+#   magnitude" is printed, and every chain of namespaces dies.
 
 : "${top_srcdir:?run by make check}" "${top_builddir:?run by make check}"
 # shellcheck source=tests/lib/pidfs.sh
@@ -95,8 +98,37 @@ expect_eq "$(val wraparound-nr verdict)" wrong \
 expect_eq "$(val wraparound-nr old_fd_name)" impostor \
 	"nr model: the new task's Name"
 
+# The depth table: pin=task pins its task_struct at any depth; pin=pid
+# pins more the deeper its victims, more still once the chains are dead
+# (the namespaces then stay for the files); every chain dies, every pin
+# goes.  (tests/integration/test-exhaust-depth.sh checks the bytes
+# against the charges.)
+prev=0
+for d in 0 1 2 3 4 32; do
+	t=$(val "depth-task-$d" model_bytes_per_fd)
+	expect_eq "$t" "$(val exhaust-task model_bytes_per_fd)" \
+		"depth $d: pin=task pins what it pins at depth 0"
+	p=$(val "depth-pid-$d" model_bytes_per_fd)
+	z=$(val "depth-pid-$d" zapped_bytes_per_fd)
+	holds "$p > $prev" || fail "depth $d: pin=pid $p bytes, not above $prev"
+	if [ "$d" = 0 ]; then
+		expect_eq "$z" "$p" "depth 0: no namespace to pin"
+	else
+		holds "$z > $p" || fail "depth $d: chains dead $z, alive $p"
+	fi
+	prev=$p
+	for m in task pid; do
+		expect_eq "$(val "depth-$m-$d" chain_errors):$(val "depth-$m-$d" released)" \
+			0:yes "depth $d, pin=$m: the chains died, the pins went"
+	done
+done
+grep -q "Two orders of magnitude smaller.*stops at depth" \
+	"$out/table-depth.md" || fail "the depth table has no verdict"
+pass "depth table: $(grep -o 'holds to depth [0-9]* and stops at depth [0-9]* for the struct pid alone' "$out/table-depth.md")"
+
 [ -s "$out/table.md" ] || fail "no table"
 if command -v gnuplot >/dev/null; then
 	[ -s "$out/exhaust.png" ] || fail "no plot"
-	pass "plot written"
+	[ -s "$out/depth.png" ] || fail "no depth plot"
+	pass "plots written"
 fi
