@@ -375,9 +375,8 @@ static void holder_main(const struct opts *o, struct holder *h, int go,
 		 * of tasks nobody holds.  Retry for half a second before
 		 * calling it exhaustion; pinned memory does not come back.
 		 */
-		for (int tries = 0; (err == ENOMEM || err == EAGAIN) &&
-				    tries < 10;
-		     tries++) {
+		for (int tries = 0;
+		     (err == ENOMEM || err == EAGAIN) && tries < 10; tries++) {
 			usleep(50000);
 			err = ctl(ctlfd, fork_cmd, reply, sizeof(reply));
 		}
@@ -1027,8 +1026,9 @@ static int zap_chains(const struct opts *o, struct holder *hs, double t0,
 	for (long i = 0; i < o->holders; i++) {
 		while (!__atomic_load_n(&hs[i].zapped, __ATOMIC_ACQUIRE)) {
 			if (interrupted || now() - start > o->pin_timeout) {
-				fprintf(stderr, "exhaust: holder %ld did not "
-						"kill its chain\n",
+				fprintf(stderr,
+					"exhaust: holder %ld did not kill its "
+					"chain\n",
 					i);
 				return -1;
 			}
