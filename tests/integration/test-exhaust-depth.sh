@@ -44,11 +44,7 @@ pid_size() {
 
 # The value of key $1 in the last run's summary.
 val() {
-	local v
-
-	v=$(sed -n "s/^$1=//p" "$PIDFS_TMP/run.sum")
-	[ -n "$v" ] || fail "summary has no $1"
-	echo "$v"
+	summary_value "$PIDFS_TMP/run.sum" "$1"
 }
 
 # run MODEL ARCH DEPTH REFS: one exhaust run on the mounted $MNT, checked.

@@ -120,3 +120,13 @@ meminfo() {
 pins_zero() {
 	[ "$(meminfo TaskStructsPinned)" = 0 ] && [ "$(meminfo PidStructsPinned)" = 0 ]
 }
+
+# The value of key $2 in the key=value file $1 (examples' summaries);
+# fails the test when there is none.
+summary_value() {
+	local v
+
+	v=$(sed -n "s/^$2=//p" "$1")
+	[ -n "$v" ] || fail "$1 has no $2"
+	echo "$v"
+}

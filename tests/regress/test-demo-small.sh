@@ -36,10 +36,7 @@ cat "$PIDFS_TMP/demo.txt"
 
 # The value of KEY in $out/NAME.sum.
 val() {
-	local v
-	v=$(sed -n "s/^$2=//p" "$out/$1.sum")
-	[ -n "$v" ] || fail "$1.sum has no $2"
-	echo "$v"
+	summary_value "$out/$1.sum" "$2"
 }
 
 # awk's verdict on a numeric comparison of its arguments.
