@@ -112,6 +112,9 @@ for model in pid task nr; do
 		;;
 	esac
 	if [ $model = task ]; then
+		# A dead task counts as pinned once its grace period is over.
+		one_pinned() { [ "$(meminfo TaskStructsPinned)" = 1 ]; }
+		wait_for 2 one_pinned || true
 		expect_eq "$(meminfo TaskStructsPinned)" 1 \
 			"task: the victim's task_struct is still charged"
 	fi
