@@ -124,7 +124,7 @@ static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
 	}
 	nr = parent == G_ROOT ? pidfs_parse_pid_name(name) : -1;
 	if (nr > 0) {
-		pidfs_pin_t pin = fs->pin->lookup(fs->k, nr);
+		pidfs_pin_t pin = fs->pin->lookup(fs->k, root_ns(fs), nr);
 
 		if (pin)
 			return reply_task_entry(req, fs, pin, E_DIR);
@@ -172,11 +172,11 @@ static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 		struct task_struct *t, *th;
 		bool ours = false;
 
-		child_pin = tid > 0 ? fs->pin->lookup(fs->k, tid) : 0;
+		child_pin = tid > 0 ? fs->pin->lookup(fs->k, root_ns(fs), tid) : 0;
 		if (!child_pin)
 			return (void)fuse_reply_err(req, ENOENT);
-		t = fs->pin->task(fs->k, pin);
-		th = fs->pin->task(fs->k, child_pin);
+		t = fs->pin->task(fs->k, root_ns(fs), pin);
+		th = fs->pin->task(fs->k, root_ns(fs), child_pin);
 		ours = t && th && th->tgid == t->tgid;
 		if (th)
 			put_task_struct(th);
@@ -318,7 +318,7 @@ static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
 			nr = pid_nr(pid);
 			t = pid_task(pid, PIDTYPE_PID);
 			leader = t && t->group_leader == t;
-			serial = fs->pin->serial_of_pid(pid);
+			serial = fs->pin->serial_of_pid(pid, root_ns(fs));
 		}
 		rcu_read_unlock();
 		if (!pid)
@@ -336,7 +336,7 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 {
 	pidfs_pin_t pin = node_pin(ino);
 	enum pid_entry_id dir = node_entry(ino);
-	struct task_struct *t = fs->pin->task(fs->k, pin);
+	struct task_struct *t = fs->pin->task(fs->k, root_ns(fs), pin);
 	pid_t *tids;
 	char name[16];
 	int n;
@@ -363,7 +363,7 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 		rcu_read_lock();
 		pid = find_pid_ns(tids[i], pidfs_kernel_ns(fs->k));
 		if (pid)
-			serial = fs->pin->serial_of_pid(pid);
+			serial = fs->pin->serial_of_pid(pid, root_ns(fs));
 		rcu_read_unlock();
 		snprintf(name, sizeof(name), "%d", tids[i]);
 		if (!dir_add(d, name, S_IFDIR, serial << ENTRY_BITS | T_DIR,

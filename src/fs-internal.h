@@ -88,6 +88,9 @@ enum pid_entry_id {
 	E_IO,
 	E_WCHAN,
 	E_MAPS,
+	E_NS,		/* /<tgid>/ns */
+	E_NS_PID,
+	E_NS_PID_FOR_CHILDREN,
 	E_PIDFD,	/* a pidfd: pidfdfs.c */
 	E_TASK,		/* /<tgid>/task */
 	T_DIR,		/* /<tgid>/task/<tid> */
@@ -106,6 +109,9 @@ enum pid_entry_id {
 	T_IO,
 	T_WCHAN,
 	T_MAPS,
+	T_NS,
+	T_NS_PID,
+	T_NS_PID_FOR_CHILDREN,
 	T_PIDFD,
 	NR_PID_ENTRIES,
 };
@@ -233,6 +239,12 @@ struct pidfs_fs {
 static inline struct pidfs_fs *fs_of(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
+}
+
+/* The root's namespace: the initial one, where ctl's numbers live. */
+static inline struct pid_namespace *root_ns(struct pidfs_fs *fs)
+{
+	return pidfs_kernel_ns(fs->k);
 }
 
 /* One more request of @opcode (FUSE_LOOKUP, ...) for /requests. */

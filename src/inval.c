@@ -171,8 +171,8 @@ static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 			     const struct released *rel, size_t n)
 {
 	pid_t tgid = rel[0].tgid, *tids = NULL;
-	pidfs_pin_t lp = fs->pin->lookup(fs->k, tgid), *sibs = NULL;
-	struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) : NULL;
+	pidfs_pin_t lp = fs->pin->lookup(fs->k, root_ns(fs), tgid), *sibs = NULL;
+	struct task_struct *leader = lp ? fs->pin->task(fs->k, root_ns(fs), lp) : NULL;
 	int nr_tids = 0, nr_sibs = 0;
 
 	if (leader && leader->pid == tgid)
@@ -181,7 +181,7 @@ static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 		sibs = calloc((size_t)nr_tids, sizeof(*sibs));
 	for (int i = 0; sibs && i < nr_tids; i++) {
 		pidfs_pin_t sib = tids[i] != tgid ?
-					  fs->pin->lookup(fs->k, tids[i]) :
+					  fs->pin->lookup(fs->k, root_ns(fs), tids[i]) :
 					  0;
 
 		if (sib)
@@ -248,8 +248,8 @@ void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 	struct pidfs_fs *fs = j->fs;
 	pidfs_pin_t pin, gpin;
 
-	pin = fs->pin->of_event(ev, 0);
-	gpin = fs->pin->of_event(ev, 1);
+	pin = fs->pin->of_event(ev, 0, root_ns(fs));
+	gpin = fs->pin->of_event(ev, 1, root_ns(fs));
 	switch (ev->ev) {
 	case PIDFS_EV_FORK:
 		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));

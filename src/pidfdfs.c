@@ -116,7 +116,7 @@ void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 
 	if (pidfd_parse_cmd(buf, size, &cmd))
 		return (void)fuse_reply_err(req, EINVAL);
-	t = fs->pin->task(fs->k, node_pin(ino));
+	t = fs->pin->task(fs->k, root_ns(fs), node_pin(ino));
 	if (!t)
 		return (void)fuse_reply_err(req, ESRCH);
 	err = pidfs_task_info(t, &ti);

@@ -46,6 +46,11 @@ const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[E_IO] = { "io", S_IFREG | 0400, E_DIR, procfmt_io },
 	[E_WCHAN] = { "wchan", S_IFREG | 0444, E_DIR, procfmt_wchan },
 	[E_MAPS] = { "maps", S_IFREG | 0444, E_DIR, procfmt_empty },
+	/* dr-x--x--x, as Linux's ns directory */
+	[E_NS] = { "ns", S_IFDIR | 0511, E_DIR, NULL },
+	[E_NS_PID] = { "pid", S_IFLNK | 0777, E_NS, procfmt_ns_pid },
+	[E_NS_PID_FOR_CHILDREN] = { "pid_for_children", S_IFLNK | 0777, E_NS,
+				    procfmt_ns_pid_for_children },
 	/* read and write for the owner, as a pidfs inode's S_IRWXU */
 	[E_PIDFD] = { "pidfd", S_IFREG | 0600, E_DIR, NULL },
 	[E_TASK] = { "task", S_IFDIR | 0555, E_DIR, NULL },
@@ -65,6 +70,10 @@ const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[T_IO] = { "io", S_IFREG | 0400, T_DIR, procfmt_io },
 	[T_WCHAN] = { "wchan", S_IFREG | 0444, T_DIR, procfmt_wchan },
 	[T_MAPS] = { "maps", S_IFREG | 0444, T_DIR, procfmt_empty },
+	[T_NS] = { "ns", S_IFDIR | 0511, T_DIR, NULL },
+	[T_NS_PID] = { "pid", S_IFLNK | 0777, T_NS, procfmt_ns_pid },
+	[T_NS_PID_FOR_CHILDREN] = { "pid_for_children", S_IFLNK | 0777, T_NS,
+				    procfmt_ns_pid_for_children },
 	[T_PIDFD] = { "pidfd", S_IFREG | 0600, T_DIR, NULL },
 };
 
@@ -131,7 +140,7 @@ void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns)
 /* What the task @pin names shows now; -ESRCH when it is gone. */
 int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti)
 {
-	struct task_struct *t = fs->pin->task(fs->k, pin);
+	struct task_struct *t = fs->pin->task(fs->k, root_ns(fs), pin);
 	int err;
 
 	if (!t)
