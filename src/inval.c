@@ -80,9 +80,26 @@ static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
 	return v;
 }
 
+/* Node @ino's cache; nothing for 0 (a view node the kernel lacks). */
 static void job_inval(struct inval_job *j, fuse_ino_t ino)
 {
-	job_add(j, INVAL_INODE, ino);
+	if (ino)
+		job_add(j, INVAL_INODE, ino);
+}
+
+/*
+ * The node id of slot @slot of @pin in @tree (a root or view key): the
+ * root's computed, a view's found in its table, 0 if the kernel holds
+ * none there.
+ */
+static fuse_ino_t tnode(struct pidfs_fs *fs, const struct node_key *tree,
+			pidfs_pin_t pin, unsigned int slot)
+{
+	struct node_key k = *tree;
+
+	k.pin = pin;
+	k.slot = slot;
+	return node_key_find(fs, &k);
 }
 
 /*
@@ -110,8 +127,11 @@ static void job_wake_pidfd(struct pidfs_fs *fs, struct inval_job *j,
 static void job_delete(struct inval_job *j, fuse_ino_t parent,
 		       const char *name, pid_t nr, fuse_ino_t child)
 {
-	struct inval *v = job_add(j, INVAL_DELETE, parent);
+	struct inval *v;
 
+	if (!parent || !child)
+		return;
+	v = job_add(j, INVAL_DELETE, parent);
 	if (!v)
 		return;
 	v->child = child;
@@ -121,15 +141,18 @@ static void job_delete(struct inval_job *j, fuse_ino_t parent,
 		snprintf(v->name, sizeof(v->name), "%d", nr);
 }
 
-/* Each entry of task directory @dir of @pin is gone. */
-static void job_delete_entries(struct inval_job *j, pidfs_pin_t pin,
-			       enum pid_entry_id dir)
+/* Each entry of task directory @dir of @pin in @tree is gone. */
+static void job_delete_entries(struct inval_job *j, const struct node_key *tree,
+			       pidfs_pin_t pin, enum pid_entry_id dir)
 {
+	fuse_ino_t parent = tnode(j->fs, tree, pin, dir);
 	enum pid_entry_id e;
 
+	if (!parent)
+		return;
 	for_each_pid_entry(e, dir)
-		job_delete(j, task_node(pin, dir), pid_entries[e].name, 0,
-			   task_node(pin, e));
+		job_delete(j, parent, pid_entries[e].name, 0,
+			   tnode(j->fs, tree, pin, e));
 }
 
 static void job_released(struct inval_job *j,
@@ -232,6 +255,46 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 }
 
 /*
+ * The event's invalidations in one tree (@tree: the root's key, or a
+ * view's): the same in each, under the names the task has there.
+ */
+static void tree_event(struct inval_job *j, const struct node_key *tree,
+		       const struct pidfs_event_rec *ev)
+{
+	struct pidfs_fs *fs = j->fs;
+	pidfs_pin_t pin, gpin;
+	fuse_ino_t top;
+	pid_t nr;
+
+	pin = fs->pin->of_event(ev, 0, tree->ns);
+	gpin = fs->pin->of_event(ev, 1, tree->ns);
+	nr = tree->view ? pid_nr_ns(ev->pid, tree->ns) : ev->nr;
+	if (!pin || !nr)
+		return;
+	top = tnode(fs, tree, 0, SLOT_GLOBAL + G_ROOT);
+	switch (ev->ev) {
+	case PIDFS_EV_FORK:
+		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));
+		break;
+	case PIDFS_EV_RELEASE:
+		/* task/<tid>/ and its files, under the leader's task/ */
+		job_delete_entries(j, tree, pin, T_DIR);
+		job_delete(j, tnode(fs, tree, gpin, E_TASK), NULL, nr,
+			   tnode(fs, tree, pin, T_DIR));
+		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
+		job_delete_entries(j, tree, pin, E_DIR);
+		job_delete(j, top, NULL, nr, tnode(fs, tree, pin, E_DIR));
+		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));
+		/* and every cached inode of the task: */
+		__attribute__((fallthrough));
+	case PIDFS_EV_CHANGE:
+		for (int e = 0; e < NR_PID_ENTRIES; e++)
+			job_inval(j, tnode(fs, tree, pin, (unsigned int)e));
+		break;
+	}
+}
+
+/*
  * The task layer's event hook: what the kernel may have cached that the
  * event changed.  Runs in the thread executing a ctl command.
  *
@@ -241,40 +304,39 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
  * would sit in the inode cache, pinning, until memory pressure evicted it.
  * Its inodes are invalidated as well, so an open file's cached pages go
  * and its next read asks, and gets ESRCH.
+ *
+ * The same goes to every view in which the task is seen: one per level
+ * of its struct pid (the view of each namespace from the initial one
+ * down to its own), under its number there, for the nodes the kernel
+ * holds of it there (view.c's table).  The pidfs inodes are the pins':
+ * the pid and task models' pins are the same objects in every view.
  */
 void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 {
 	struct inval_job *j = arg;
 	struct pidfs_fs *fs = j->fs;
-	pidfs_pin_t pin, gpin;
+	struct node_key tree = { .ns = root_ns(fs) };
+	pidfs_pin_t pin = fs->pin->of_event(ev, 0, root_ns(fs));
 
-	pin = fs->pin->of_event(ev, 0, root_ns(fs));
-	gpin = fs->pin->of_event(ev, 1, root_ns(fs));
+	tree_event(j, &tree, ev);
+	for (unsigned int i = 0; ev->pid && i <= ev->pid->level; i++) {
+		tree.ns = ev->pid->numbers[i].ns;
+		tree.view = viewof(tree.ns);
+		tree_event(j, &tree, ev);
+	}
 	switch (ev->ev) {
 	case PIDFS_EV_FORK:
-		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
 		break;
 	case PIDFS_EV_RELEASE:
-		/* task/<tid>/ and its files, under the leader's task/ */
-		job_delete_entries(j, pin, T_DIR);
-		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
-			   task_node(pin, T_DIR));
 		job_released(j, ev, pin);
-		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
-		job_delete_entries(j, pin, E_DIR);
-		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
-		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
 		/* its pidfds keep the exit status, as pidfs_exit() does */
 		pidfd_inode_exit(fs->pidfds, pin,
 				 pidfd_wait_status(ev->exit_code));
 		job_wake_pidfd(fs, j, pin);
-		/* and every cached inode of the task: */
-		__attribute__((fallthrough));
+		break;
 	case PIDFS_EV_CHANGE:
-		if (ev->ev == PIDFS_EV_CHANGE && ev->exit_state)
+		if (ev->exit_state)
 			job_wake_pidfd(fs, j, pin);
-		for (int e = 0; e < NR_PID_ENTRIES; e++)
-			job_inval(j, task_node(pin, e));
 		break;
 	}
 }

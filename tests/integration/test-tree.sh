@@ -11,7 +11,7 @@
 
 pidfs_mount pid_max=1000
 
-GLOBALS="cpuinfo ctl loadavg meminfo pidhash requests self stat sys uptime"
+GLOBALS="cpuinfo ctl loadavg meminfo pidhash pidns requests self stat sys uptime"
 
 # A fresh mount: init alone.
 expect_eq "$(ls "$MNT" | tr '\n' ' ')" "1 $GLOBALS " \
