@@ -255,6 +255,27 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 }
 
 /*
+ * A view whose namespace has no task left: its /pidns/<id> entry goes,
+ * so that the kernel forgets the view's nodes and their references on
+ * the namespace, which may then end (a lookup then finds it while it
+ * lives).  @top: the view's root node.
+ */
+static void job_view_emptied(struct inval_job *j, const struct node_key *tree,
+			     fuse_ino_t top)
+{
+	char name[16];
+	struct pid *pid;
+
+	rcu_read_lock();
+	pid = find_ge_pid_ns(1, tree->ns);
+	rcu_read_unlock();
+	if (pid)
+		return;
+	snprintf(name, sizeof(name), "%u", pid_ns_inum(tree->ns));
+	job_delete(j, G_PIDNS, name, 0, top);
+}
+
+/*
  * The event's invalidations in one tree (@tree: the root's key, or a
  * view's): the same in each, under the names the task has there.
  */
@@ -285,6 +306,8 @@ static void tree_event(struct inval_job *j, const struct node_key *tree,
 		job_delete_entries(j, tree, pin, E_DIR);
 		job_delete(j, top, NULL, nr, tnode(fs, tree, pin, E_DIR));
 		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));
+		if (tree->view)
+			job_view_emptied(j, tree, top);
 		/* and every cached inode of the task: */
 		__attribute__((fallthrough));
 	case PIDFS_EV_CHANGE:
