@@ -60,7 +60,7 @@
 
 /* ---- node ids ---------------------------------------------------------- */
 
-#define NODE_VIEW	(UINT64_C(1) << 63)	/* | serial: view.c's table */
+#define NODE_VIEW	(UINT64_C(1) << 63)	/* | serial: view.c's */
 #define NODE_OBJ	(UINT64_C(1) << 62)	/* | pin << 6 | entry */
 #define NODE_CTL	(UINT64_C(1) << 61)	/* | instance serial */
 #define NODE_VISITOR	(UINT64_C(1) << 60)	/* | pid << 6 | entry */
@@ -367,7 +367,7 @@ struct node_key {
 	struct pid_namespace *ns;	/* the namespace the tree shows */
 	unsigned int view;		/* 0: the root; else viewof(ns) */
 	pidfs_pin_t pin;		/* a task node's pin, taken in @ns */
-	unsigned int slot;		/* pid entry, or SLOT_GLOBAL + global */
+	unsigned int slot;		/* pid entry, SLOT_GLOBAL + global */
 };
 
 static inline bool key_is_task(const struct node_key *k)

@@ -194,8 +194,10 @@ static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 			     const struct released *rel, size_t n)
 {
 	pid_t tgid = rel[0].tgid, *tids = NULL;
-	pidfs_pin_t lp = fs->pin->lookup(fs->k, root_ns(fs), tgid), *sibs = NULL;
-	struct task_struct *leader = lp ? fs->pin->task(fs->k, root_ns(fs), lp) : NULL;
+	pidfs_pin_t *sibs = NULL;
+	pidfs_pin_t lp = fs->pin->lookup(fs->k, root_ns(fs), tgid);
+	struct task_struct *leader =
+		lp ? fs->pin->task(fs->k, root_ns(fs), lp) : NULL;
 	int nr_tids = 0, nr_sibs = 0;
 
 	if (leader && leader->pid == tgid)
@@ -204,7 +206,8 @@ static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 		sibs = calloc((size_t)nr_tids, sizeof(*sibs));
 	for (int i = 0; sibs && i < nr_tids; i++) {
 		pidfs_pin_t sib = tids[i] != tgid ?
-					  fs->pin->lookup(fs->k, root_ns(fs), tids[i]) :
+					  fs->pin->lookup(fs->k, root_ns(fs),
+							  tids[i]) :
 					  0;
 
 		if (sib)
@@ -287,12 +290,19 @@ static void tree_event(struct inval_job *j, const struct node_key *tree,
 	fuse_ino_t top;
 	pid_t nr;
 
+	/*
+	 * A view whose root the kernel does not hold has no node held at
+	 * all (a node's parent is held while it is): one look-up, then
+	 * nothing, for every view never opened.
+	 */
+	top = tnode(fs, tree, 0, SLOT_GLOBAL + G_ROOT);
+	if (!top)
+		return;
 	pin = fs->pin->of_event(ev, 0, tree->ns);
 	gpin = fs->pin->of_event(ev, 1, tree->ns);
 	nr = tree->view ? pid_nr_ns(ev->pid, tree->ns) : ev->nr;
 	if (!pin || !nr)
 		return;
-	top = tnode(fs, tree, 0, SLOT_GLOBAL + G_ROOT);
 	switch (ev->ev) {
 	case PIDFS_EV_FORK:
 		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));

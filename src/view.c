@@ -35,7 +35,7 @@
 
 struct view_node {
 	uint64_t nodeid;			/* immutable */
-	struct node_key key;			/* immutable; key.ns a ref */
+	struct node_key key;			/* immutable; ns: a ref */
 	uint64_t nlookup;			/* fs->view_lock */
 	struct view_node *id_next;		/* fs->view_lock */
 	struct view_node *key_next;		/* fs->view_lock */
