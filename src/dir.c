@@ -126,7 +126,13 @@ static void reply_global_entry(fuse_req_t req, struct pidfs_fs *fs,
 		return (void)fuse_reply_err(req, ENOMEM);
 	global_attr(fs, g, &st);
 	st.st_ino = key_ino(k, 0);
-	reply_entry_ref(req, fs, ino, &st, fs->timeout,
+	/*
+	 * A view's root is looked up again at each walk through it, so
+	 * that the kernel learns at once when its namespace is gone (and
+	 * then forgets the view, and drops its hold on the namespace).
+	 */
+	reply_entry_ref(req, fs, ino, &st,
+			k->view && g == G_ROOT ? 0 : fs->timeout,
 			globals[g].dynamic ? 0 : fs->timeout);
 }
 
@@ -413,17 +419,17 @@ static void readdir_pidns(struct pidfs_fs *fs, struct dirbuf *d, off_t off)
 	if (off < 2 && !dir_add(d, "..", S_IFDIR, G_ROOT, 2))
 		return;
 	n = pid_ns_ids(root_ns(fs), &ids);
-	memset(&at, 0, sizeof(at));
-	at.slot = SLOT_GLOBAL + G_ROOT;
 	for (int i = 0; i < n; i++) {
 		off_t next = (off_t)(ids[i] - PROC_PID_INIT_INO) + 3;
+		struct pid_namespace *put;
+		bool ok;
 
-		if (off >= next)
+		if (off >= next || !view_root_key_id(fs, ids[i], &at, &put))
 			continue;
-		/* the view's index is its id's, as viewof() computes it */
-		at.view = ids[i] - PROC_PID_INIT_INO + 1;
+		put_pid_ns(put);
 		snprintf(name, sizeof(name), "%u", ids[i]);
-		if (!dir_add(d, name, S_IFDIR, key_ino(&at, 0), next))
+		ok = dir_add(d, name, S_IFDIR, key_ino(&at, 0), next);
+		if (!ok)
 			break;
 	}
 	free(ids);

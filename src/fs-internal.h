@@ -442,6 +442,12 @@ void view_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n);
 bool view_root_key(struct pidfs_fs *fs, const char *name, struct node_key *k,
 		   struct pid_namespace **put);
 /*
+ * The same by id.  A namespace that can never have a task again (closed
+ * to forks and empty) has no view, though it may live on.
+ */
+bool view_root_key_id(struct pidfs_fs *fs, unsigned int id,
+		      struct node_key *k, struct pid_namespace **put);
+/*
  * At shutdown, or at the end: forget every view node; with @pins, drop
  * their pins' references too (else the caller's audit counts them).
  */

@@ -209,11 +209,48 @@ void view_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 	}
 }
 
+/*
+ * Whether @ns can never have a task again: closed to forks (its init has
+ * died, or its first fork failed) and without a task left.  Its view is
+ * gone then, though the namespace may live on while anyone holds it:
+ * else the kernel's cached lookup of the view, holding the namespace,
+ * would keep it alive forever.
+ */
+static bool ns_dead(struct pid_namespace *ns)
+{
+	struct pid *pid;
+
+	if (pid_ns_allocating(ns))
+		return false;
+	rcu_read_lock();
+	pid = find_ge_pid_ns(1, ns);
+	rcu_read_unlock();
+	return !pid;
+}
+
+bool view_root_key_id(struct pidfs_fs *fs, unsigned int id,
+		      struct node_key *k, struct pid_namespace **put)
+{
+	struct pid_namespace *ns = pid_ns_find_get(root_ns(fs), id);
+
+	if (!ns)
+		return false;
+	if (ns_dead(ns)) {
+		put_pid_ns(ns);
+		return false;
+	}
+	memset(k, 0, sizeof(*k));
+	k->ns = ns;
+	k->view = viewof(ns);
+	k->slot = SLOT_GLOBAL + G_ROOT;
+	*put = ns;
+	return true;
+}
+
 bool view_root_key(struct pidfs_fs *fs, const char *name, struct node_key *k,
 		   struct pid_namespace **put)
 {
 	unsigned long id = 0;
-	struct pid_namespace *ns;
 
 	/* decimal digits only, no leading zero: one name per namespace */
 	if (!*name || (*name == '0') || strlen(name) > 10)
@@ -225,15 +262,7 @@ bool view_root_key(struct pidfs_fs *fs, const char *name, struct node_key *k,
 	}
 	if (id < PROC_PID_INIT_INO || id > UINT32_MAX)
 		return false;
-	ns = pid_ns_find_get(root_ns(fs), (unsigned int)id);
-	if (!ns)
-		return false;
-	memset(k, 0, sizeof(*k));
-	k->ns = ns;
-	k->view = viewof(ns);
-	k->slot = SLOT_GLOBAL + G_ROOT;
-	*put = ns;
-	return true;
+	return view_root_key_id(fs, (unsigned int)id, k, put);
 }
 
 void view_release_all(struct pidfs_fs *fs, bool pins)

@@ -227,8 +227,12 @@ got=$(in_view "$V" top -b -n 1 | awk '$1 ~ /^[0-9]+$/ { print $1 }' | sort -n |
 	tr '\n' ' ')
 expect_eq "$got" "1 2 3 4 " "top -b -n 1 over a view"
 
-# the init's exit takes the namespace with it; the unsharer's exit the rest
+# the init's exit takes the namespace with it; the unsharer's exit the
+# rest; a file of the view held open meanwhile keeps the view's entry
+# from being deleted then
+exec {fd}<"$V/meminfo"
 ctl "kill $i" "kill $p" >/dev/null
+exec {fd}<&-
 # a lookup held by the kernel keeps a view's namespace, as a proc mount
 # does its own: the emptied view's entry was deleted, so it goes with the
 # kernel's last reference
