@@ -56,9 +56,11 @@ expect_eq "$(ls "$MNT/1/ns" | tr '\n' ' ')" "pid pid_for_children " \
 expect_eq "$(stat -c %a "$MNT/1/ns")" 511 "ns/ is dr-x--x--x, as Linux's"
 
 p=$(ctl 'fork 1 unsharer')
+expect_eq "$(link "$MNT/$p/ns/pid_for_children")" "pid:[$INIT_NS]" \
+	"pid_for_children before unshare: the task's own (now cached)"
 ns=$(ctl "unshare $p")
 expect_eq "$(link "$MNT/$p/ns/pid_for_children")" "$k_before" \
-	"pid_for_children before the first fork: as the kernel"
+	"pid_for_children after unshare, before the first fork: as the kernel"
 expect_eq "$(link "$MNT/$p/task/$p/ns/pid")" "pid:[$INIT_NS]" \
 	"task/<tid>/ns/pid: the unsharer stays in its namespace"
 
