@@ -42,9 +42,11 @@ struct inval {
 };
 
 /* A task released by the job's command. */
+/* A task released by the job's command, as one tree names it. */
 struct released {
-	pid_t tgid, nr;
-	pidfs_pin_t pin;
+	struct node_key tree;		/* the root's, or a view's */
+	pid_t tgid, nr;			/* numbers in tree.ns */
+	pidfs_pin_t pin;		/* taken in tree.ns */
 };
 
 /* Invalidations to do, then a ctl write to answer (if @req). */
@@ -155,8 +157,8 @@ static void job_delete_entries(struct inval_job *j, const struct node_key *tree,
 			   tnode(j->fs, tree, pin, e));
 }
 
-static void job_released(struct inval_job *j,
-			 const struct pidfs_event_rec *ev, pidfs_pin_t pin)
+static void job_released(struct inval_job *j, const struct node_key *tree,
+			 pid_t tgid, pid_t nr, pidfs_pin_t pin)
 {
 	if (j->nr_rel == j->rel_cap) {
 		size_t cap = j->rel_cap ? 2 * j->rel_cap : 8;
@@ -167,7 +169,7 @@ static void job_released(struct inval_job *j,
 		j->rel = v;
 		j->rel_cap = cap;
 	}
-	j->rel[j->nr_rel++] = (struct released){ ev->tgid, ev->nr, pin };
+	j->rel[j->nr_rel++] = (struct released){ *tree, tgid, nr, pin };
 }
 
 /*
@@ -179,10 +181,26 @@ static void job_released(struct inval_job *j,
  */
 static int released_cmp(const void *a, const void *b)
 {
-	pid_t x = ((const struct released *)a)->tgid;
-	pid_t y = ((const struct released *)b)->tgid;
+	const struct released *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->tree.view != y->tree.view)
+		return (x->tree.view > y->tree.view) -
+		       (x->tree.view < y->tree.view);
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+/* Thread @tid (an initial number) as @tree's namespace numbers it. */
+static pid_t tid_in(struct pidfs_fs *fs, const struct node_key *tree,
+		    pid_t tid)
+{
+	pid_t nr;
+
+	if (!tree->view)
+		return tid;
+	rcu_read_lock();
+	nr = pid_nr_ns(find_pid_ns(tid, root_ns(fs)), tree->ns);
+	rcu_read_unlock();
+	return nr;
 }
 
 /*
@@ -193,21 +211,22 @@ static int released_cmp(const void *a, const void *b)
 static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 			     const struct released *rel, size_t n)
 {
+	const struct node_key *tree = &rel[0].tree;
 	pid_t tgid = rel[0].tgid, *tids = NULL;
 	pidfs_pin_t *sibs = NULL;
-	pidfs_pin_t lp = fs->pin->lookup(fs->k, root_ns(fs), tgid);
+	pidfs_pin_t lp = fs->pin->lookup(fs->k, tree->ns, tgid);
 	struct task_struct *leader =
-		lp ? fs->pin->task(fs->k, root_ns(fs), lp) : NULL;
+		lp ? fs->pin->task(fs->k, tree->ns, lp) : NULL;
 	int nr_tids = 0, nr_sibs = 0;
 
-	if (leader && leader->pid == tgid)
+	if (leader && task_pid_nr_ns(leader, tree->ns) == tgid)
 		nr_tids = pidfs_thread_ids_get(leader, &tids);
 	if (nr_tids > 0)
 		sibs = calloc((size_t)nr_tids, sizeof(*sibs));
 	for (int i = 0; sibs && i < nr_tids; i++) {
-		pidfs_pin_t sib = tids[i] != tgid ?
-					  fs->pin->lookup(fs->k, root_ns(fs),
-							  tids[i]) :
+		pid_t nr = tid_in(fs, tree, tids[i]);
+		pidfs_pin_t sib = nr && nr != tgid ?
+					  fs->pin->lookup(fs->k, tree->ns, nr) :
 					  0;
 
 		if (sib)
@@ -215,14 +234,15 @@ static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 	}
 
 	for (size_t a = 0; a < n; a++) {
-		fuse_ino_t dir = task_node(rel[a].pin, T_DIR);
+		fuse_ino_t dir = tnode(fs, tree, rel[a].pin, T_DIR);
 
 		for (size_t b = 0; b < n; b++)
 			if (b != a && rel[b].nr != tgid)
-				job_delete(j, task_node(rel[b].pin, E_TASK),
+				job_delete(j, tnode(fs, tree, rel[b].pin,
+						    E_TASK),
 					   NULL, rel[a].nr, dir);
 		for (int i = 0; i < nr_sibs; i++)
-			job_delete(j, task_node(sibs[i], E_TASK), NULL,
+			job_delete(j, tnode(fs, tree, sibs[i], E_TASK), NULL,
 				   rel[a].nr, dir);
 	}
 
@@ -249,8 +269,9 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 	if (j->nr_rel > 1)
 		qsort(j->rel, j->nr_rel, sizeof(*j->rel), released_cmp);
 	for (; a < j->nr_rel; a = end) {
-		for (end = a + 1;
-		     end < j->nr_rel && j->rel[end].tgid == j->rel[a].tgid;
+		for (end = a + 1; end < j->nr_rel &&
+				  j->rel[end].tree.view == j->rel[a].tree.view &&
+				  j->rel[end].tgid == j->rel[a].tgid;
 		     end++)
 			;
 		job_delete_group(fs, j, &j->rel[a], end - a);
@@ -316,6 +337,10 @@ static void tree_event(struct inval_job *j, const struct node_key *tree,
 		job_delete_entries(j, tree, pin, E_DIR);
 		job_delete(j, top, NULL, nr, tnode(fs, tree, pin, E_DIR));
 		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));
+		job_released(j, tree,
+			     tree->view ? pid_nr_ns(ev->tgid_pid, tree->ns) :
+					  ev->tgid,
+			     nr, pin);
 		if (tree->view)
 			job_view_emptied(j, tree, top);
 		/* and every cached inode of the task: */
@@ -361,7 +386,6 @@ void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 	case PIDFS_EV_FORK:
 		break;
 	case PIDFS_EV_RELEASE:
-		job_released(j, ev, pin);
 		/* its pidfds keep the exit status, as pidfs_exit() does */
 		pidfd_inode_exit(fs->pidfds, pin,
 				 pidfd_wait_status(ev->exit_code));

@@ -137,6 +137,16 @@ expect_eq "$(ls "$I" | grep -cx "$b")" 0 "... and the initial view's"
 pass "a killed task is gone from every view at once"
 ctl "exec $a vim" >/dev/null
 expect_eq "$(cat "$V/2/comm")" vim "a change shows in the view at once"
+# a thread's exit: gone under the task/ of each other thread of its group
+th2=$(ctl "thread $a")
+cat "$V/5/task/3/comm" "$V/2/task/3/comm" >/dev/null
+ctl "exit $th" >/dev/null
+for d in "$V/5/task/3" "$V/2/task/3" "$V/3" "$MNT/$th"; do
+	[ ! -e "$d" ] || fail "$d still there after the thread's exit"
+done
+expect_eq "$(ls "$V/5/task" | tr '\n' ' ')" "2 5 " \
+	"a thread's task/ in a view after a sibling's exit"
+pass "an exited thread is gone under every thread's task/ in a view"
 
 # ---- pins per model across levels -------------------------------------------
 
