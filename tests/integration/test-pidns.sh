@@ -138,13 +138,18 @@ pass "a killed task is gone from every view at once"
 ctl "exec $a vim" >/dev/null
 expect_eq "$(cat "$V/2/comm")" vim "a change shows in the view at once"
 # a thread's exit: gone under the task/ of each other thread of its group
-th2=$(ctl "thread $a")
-cat "$V/5/task/3/comm" "$V/2/task/3/comm" >/dev/null
-ctl "exit $th" >/dev/null
-for d in "$V/5/task/3" "$V/2/task/3" "$V/3" "$MNT/$th"; do
+# (the exec took $th; two new threads)
+t1=$(ctl "thread $a")
+t2=$(ctl "thread $a")
+n1=$(nspid "$MNT/$t1/status" | cut -f2)
+n2=$(nspid "$MNT/$t2/status" | cut -f2)
+cat "$V/$n2/task/$n1/comm" "$V/2/task/$n1/comm" "$V/$n1/comm" >/dev/null ||
+	fail "threads $n1 $n2 in the view"
+ctl "exit $t1" >/dev/null
+for d in "$V/$n2/task/$n1" "$V/2/task/$n1" "$V/$n1" "$MNT/$t1"; do
 	[ ! -e "$d" ] || fail "$d still there after the thread's exit"
 done
-expect_eq "$(ls "$V/5/task" | tr '\n' ' ')" "2 5 " \
+expect_eq "$(ls "$V/$n2/task" | tr '\n' ' ')" "2 $n2 " \
 	"a thread's task/ in a view after a sibling's exit"
 pass "an exited thread is gone under every thread's task/ in a view"
 
