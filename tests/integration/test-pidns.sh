@@ -152,6 +152,13 @@ done
 expect_eq "$(ls "$V/$n2/task" | tr '\n' ' ')" "2 $n2 " \
 	"a thread's task/ in a view after a sibling's exit"
 pass "an exited thread is gone under every thread's task/ in a view"
+# a pidfd file of a view acts on its task (ctl's numbers are initial)
+w=$(ctl "fork $i worker")
+nw=$(nspid "$MNT/$w/status" | cut -f2)
+echo kill >"$V/$nw/pidfd" || fail "write to a view's pidfd"
+[ ! -e "$MNT/$w" ] && [ ! -e "$V/$nw" ] ||
+	fail "kill through a view's pidfd: $w ($nw) still there"
+pass "kill through a view's pidfd reaches its task"
 
 # ---- pins per model across levels -------------------------------------------
 
