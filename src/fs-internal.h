@@ -246,6 +246,8 @@ struct pidfs_fs {
 	struct view_node *view_ids[VIEW_BUCKETS];	/* view_lock */
 	struct view_node *view_keys[VIEW_BUCKETS];	/* view_lock */
 	uint64_t view_seq;				/* view_lock */
+	/* written under view_lock, read without: events skip views at 0 */
+	uint64_t view_nodes;				/* ATOMIC */
 
 	pthread_mutex_t ctl_lock;
 	struct ctl_file *ctls[CTL_BUCKETS];	/* ctl_lock */

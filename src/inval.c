@@ -377,11 +377,15 @@ void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 	pidfs_pin_t pin = fs->pin->of_event(ev, 0, root_ns(fs));
 
 	tree_event(j, &tree, ev);
+	/* a mount whose views were never opened pays one load here */
+	if (!__atomic_load_n(&fs->view_nodes, __ATOMIC_RELAXED))
+		goto views_done;
 	for (unsigned int i = 0; ev->pid && i <= ev->pid->level; i++) {
 		tree.ns = ev->pid->numbers[i].ns;
 		tree.view = viewof(tree.ns);
 		tree_event(j, &tree, ev);
 	}
+views_done:
 	switch (ev->ev) {
 	case PIDFS_EV_FORK:
 		break;

@@ -148,6 +148,7 @@ int node_key_get(struct pidfs_fs *fs, const struct node_key *k,
 		fs->view_ids[id_hash(v->nodeid)] = v;
 		v->key_next = fs->view_keys[key_hash(k)];
 		fs->view_keys[key_hash(k)] = v;
+		__atomic_fetch_add(&fs->view_nodes, 1, __ATOMIC_RELAXED);
 	}
 	if (v)
 		*ino = v->nodeid;
@@ -195,6 +196,7 @@ void view_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 		} else {
 			n = v->nlookup;
 			unhash(fs, v);
+			__atomic_fetch_sub(&fs->view_nodes, 1, __ATOMIC_RELAXED);
 			gone = v;
 		}
 	}
@@ -278,6 +280,7 @@ void view_release_all(struct pidfs_fs *fs, bool pins)
 		}
 		fs->view_keys[b] = NULL;
 	}
+	__atomic_store_n(&fs->view_nodes, 0, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&fs->view_lock);
 	while ((v = list)) {
 		list = v->id_next;
