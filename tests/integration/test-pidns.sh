@@ -160,6 +160,30 @@ echo kill >"$V/$nw/pidfd" || fail "write to a view's pidfd"
 	fail "kill through a view's pidfd: $w ($nw) still there"
 pass "kill through a view's pidfd reaches its task"
 
+# ---- readers of views against forks and kills --------------------------------
+
+# Three readers walk both views while tasks come and go inside: lookups,
+# forgets and invalidations of view nodes from several worker threads at
+# once (the ThreadSanitizer build's concern); the books balance after.
+reader() {
+	for _ in $(seq 40); do
+		cat "$V"/[0-9]*/status "$V"/[0-9]*/task/*/stat \
+			>/dev/null 2>&1 || :
+		readlink "$I"/[0-9]*/ns/pid >/dev/null 2>&1 || :
+		ls "$MNT/pidns" "$V" "$I" >/dev/null 2>&1 || :
+	done
+}
+reader & r1=$!
+reader & r2=$!
+reader & r3=$!
+for _ in $(seq 60); do
+	c=$(ctl "fork $i churn")
+	ctl "thread $c" >/dev/null
+	ctl "kill $c" >/dev/null
+done
+wait "$r1" "$r2" "$r3"
+pass "readers of two views under 60 forks and kills inside"
+
 # ---- pins per model across levels -------------------------------------------
 
 pidfs_umount
