@@ -15,7 +15,11 @@
  *
  * The root is listed by walking pid numbers with find_ge_pid(), as
  * next_tgid() does, so a listing never breaks under fork and exit; its
- * offsets are the globals' indices, then PID_OFFSET + pid.
+ * offsets are the globals' indices, then PID_OFFSET + pid.  A view's
+ * root (/pidns/<id>/, view.c) is the same walk in its namespace, by the
+ * numbers there; /pidns lists the views at offsets from their ids.  Every
+ * request speaks of its node through a struct node_key, whichever tree
+ * it is in.
  */
 #include <errno.h>
 #include <limits.h>

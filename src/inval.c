@@ -6,7 +6,8 @@
  * Task files change only at model events, which the task layer reports
  * (pidfs_kernel_set_event_hook()).  For each event of a ctl command the
  * node ids the kernel may hold for that task are computed, without any
- * table (node ids carry their pin), and queued with the write that ran
+ * table (node ids carry their pin) at the root, found in view.c's table
+ * in each view that sees the task, and queued with the write that ran
  * the command: inval_inode for every file and directory of the task; on
  * release, notify_delete for each of its entries, children before
  * parents, and under task/ of every other thread of its group.
@@ -41,7 +42,6 @@ struct inval {
 	char name[16];			/* INVAL_DELETE: the entry's name */
 };
 
-/* A task released by the job's command. */
 /* A task released by the job's command, as one tree names it. */
 struct released {
 	struct node_key tree;		/* the root's, or a view's */
