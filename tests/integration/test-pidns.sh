@@ -264,6 +264,9 @@ view_table() {
 want=$(view_table)
 expect_eq "$want" "$(printf '1 0 init\n2 1 sshd\n3 2 bash\n4 1 zomb')" \
 	"the view's status files: the namespace's numbers"
+expect_eq "$(for t in "$i" "$a" "$b" "$z"; do nspid "$MNT/$t/status" | cut -f2; done)" \
+	"$(echo "$want" | awk '{ print $1 }')" \
+	"... the numbers NSpid gives at the root, one level down"
 got=$(in_view "$V" ps -e -o pid=,ppid=,comm= | awk '{ print $1, $2, $3 }')
 expect_eq "$got" "$want" "ps -e -o pid,ppid,comm over a view"
 got=$(in_view "$V" ps -ef | awk 'NR > 1 { print $2, $3 }')
@@ -279,7 +282,15 @@ expect_eq "$got" "1 2 3 4 " "top -b -n 1 over a view"
 # rest; a file of the view held open meanwhile keeps the view's entry
 # from being deleted then
 exec {fd}<"$V/meminfo"
-ctl "kill $i" "kill $p" >/dev/null
+# the kernel: pid_for_children still names a namespace whose init died
+# and was reaped (child_reaper stays set)
+k_dead=$(unshare -p sh -c '/bin/true & wait; exec readlink /proc/$$/ns/pid_for_children' 2>/dev/null |
+	sed 's/[0-9][0-9]*/ID/' || :)
+expect_eq "$k_dead" "pid:[ID]" "kernel: pid_for_children after its init's death"
+ctl "kill $i" >/dev/null
+expect_eq "$(link "$MNT/$p/ns/pid_for_children")" "pid:[$ns]" \
+	"pid_for_children after the init's death: as the kernel"
+ctl "kill $p" >/dev/null
 exec {fd}<&-
 # a lookup held by the kernel keeps a view's namespace, as a proc mount
 # does its own: the emptied view's entry was deleted, so it goes with the
