@@ -131,6 +131,15 @@ int node_key_get(struct pidfs_fs *fs, const struct node_key *k,
 					(fuse_ino_t)key_global(k);
 		return 0;
 	}
+	pthread_mutex_lock(&fs->view_lock);
+	v = find_key(fs, k);
+	if (v) {
+		v->nlookup++;
+		*ino = v->nodeid;
+		pthread_mutex_unlock(&fs->view_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&fs->view_lock);
 	/* made outside the lock, dropped if another lookup made it first */
 	fresh = calloc(1, sizeof(*fresh));
 	pthread_mutex_lock(&fs->view_lock);
