@@ -15,7 +15,11 @@
  *
  * The root is listed by walking pid numbers with find_ge_pid(), as
  * next_tgid() does, so a listing never breaks under fork and exit; its
- * offsets are the globals' indices, then PID_OFFSET + pid.
+ * offsets are the globals' indices, then PID_OFFSET + pid.  A view's
+ * root (/pidns/<id>/, view.c) is the same walk in its namespace, by the
+ * numbers there; /pidns lists the views at offsets from their ids.  Every
+ * request speaks of its node through a struct node_key, whichever tree
+ * it is in.
  */
 #include <errno.h>
 #include <limits.h>
@@ -45,18 +49,25 @@ static int reply_entry(fuse_req_t req, fuse_ino_t ino, const struct stat *st,
 	return fuse_reply_entry(req, &e);
 }
 
+void task_refs_put(struct pidfs_fs *fs, pidfs_pin_t pin, bool pidfd,
+		   uint64_t n)
+{
+	if (pidfd)
+		pidfd_node_put(fs, pin, n);
+	fs->pin->put(pin, n);
+	__atomic_fetch_sub(&fs->kernel_refs, n, __ATOMIC_RELAXED);
+	pidfs_ref_uncharge(fs->k, n);
+}
+
 /* Drop @n lookups of node @ino. */
 void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
 {
-	if (is_task_node(ino)) {
-		if (is_pidfd_node(ino))
-			pidfd_node_put(fs, ino, n);
-		fs->pin->put(node_pin(ino), n);
-		__atomic_fetch_sub(&fs->kernel_refs, n, __ATOMIC_RELAXED);
-		pidfs_ref_uncharge(fs->k, n);
-	} else if (is_ctl_node(ino)) {
+	if (is_view_node(ino))
+		view_forget(fs, ino, n);
+	else if (is_task_node(ino))
+		task_refs_put(fs, node_pin(ino), is_pidfd_node(ino), n);
+	else if (is_ctl_node(ino))
 		ctl_forget(fs, ino, n);
-	}
 }
 
 /* For a node that holds a reference for the kernel (a pin, a ctl). */
@@ -69,31 +80,37 @@ static void reply_entry_ref(fuse_req_t req, struct pidfs_fs *fs,
 }
 
 /*
- * Reply to a lookup with entry @e of the task @pin names, @pin holding
- * one reference that becomes the kernel's.  A task gone meanwhile has no
- * entry, as in proc_pident_lookup().
+ * Reply to a lookup with task entry @k, its pin holding one reference
+ * that becomes the kernel's.  A task gone meanwhile has no entry, as in
+ * proc_pident_lookup().
  */
 static void reply_task_entry(fuse_req_t req, struct pidfs_fs *fs,
-			     pidfs_pin_t pin, enum pid_entry_id e)
+			     const struct node_key *k)
 {
-	fuse_ino_t ino = task_node(pin, e);
+	bool pidfd = key_is_pidfd(k);
 	struct stat st;
+	fuse_ino_t ino;
 
 	/* A dentry and a proc_inode, as the modelled kernel allocates */
 	if (pidfs_ref_charge(fs->k)) {
-		fs->pin->put(pin, 1);
+		fs->pin->put(k->pin, 1);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	/* A pidfd's pidfs inode, which keeps its exit status after reap */
-	if (is_pidfd_node(ino) && pidfd_node_get(fs, ino)) {
+	if (pidfd && pidfd_node_get(fs, k->pin)) {
 		pidfs_ref_uncharge(fs->k, 1);
-		fs->pin->put(pin, 1);
+		fs->pin->put(k->pin, 1);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	__atomic_fetch_add(&fs->kernel_refs, 1, __ATOMIC_RELAXED);
-	if (task_attr(fs, ino, &st)) {
+	if (node_key_get(fs, k, &ino)) {
+		task_refs_put(fs, k->pin, pidfd, 1);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if (task_attr(fs, k, &st)) {
 		node_forget(fs, ino, 1);
 		fuse_reply_err(req, ENOENT);
 		return;
@@ -101,16 +118,56 @@ static void reply_task_entry(fuse_req_t req, struct pidfs_fs *fs,
 	reply_entry_ref(req, fs, ino, &st, fs->timeout, fs->timeout);
 }
 
-static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
-			  enum global_id parent, const char *name)
+/* A global of @k's tree, or a view's root: a node, its attributes. */
+static void reply_global_entry(fuse_req_t req, struct pidfs_fs *fs,
+			       const struct node_key *k)
 {
-	enum global_id g = global_find(parent, name);
+	enum global_id g = key_global(k);
 	struct stat st;
 	fuse_ino_t ino;
-	double timeout;
+
+	if (node_key_get(fs, k, &ino))
+		return (void)fuse_reply_err(req, ENOMEM);
+	global_attr(fs, g, &st);
+	st.st_ino = key_ino(k, 0);
+	/*
+	 * A view's root is looked up again at each walk through it, so
+	 * that the kernel learns at once when its namespace is gone (and
+	 * then forgets the view, and drops its hold on the namespace).
+	 */
+	reply_entry_ref(req, fs, ino, &st,
+			k->view && g == G_ROOT ? 0 : fs->timeout,
+			globals[g].dynamic ? 0 : fs->timeout);
+}
+
+/* /pidns/<id>: the view of a namespace alive now, else ENOENT. */
+static void lookup_pidns(fuse_req_t req, struct pidfs_fs *fs,
+			 const char *name)
+{
+	struct pid_namespace *put;
+	struct node_key k;
+
+	if (!view_root_key(fs, name, &k, &put))
+		return (void)fuse_reply_err(req, ENOENT);
+	reply_global_entry(req, fs, &k);
+	put_pid_ns(put);
+}
+
+static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
+			  const struct node_key *pk, const char *name)
+{
+	enum global_id parent = key_global(pk), g;
+	struct node_key k = *pk;
+	struct stat st;
+	fuse_ino_t ino;
 	pid_t nr;
 	int err;
 
+	if (!pk->view && parent == G_PIDNS)
+		return lookup_pidns(req, fs, name);
+	g = global_find(parent, name);
+	if (g != G_NONE && pk->view && !globals[g].in_view)
+		g = G_NONE;
 	if (g == G_CTL) {
 		err = ctl_new(fs, &st, &ino);
 		if (err)
@@ -118,16 +175,15 @@ static void lookup_global(fuse_req_t req, struct pidfs_fs *fs,
 		return reply_entry_ref(req, fs, ino, &st, 0, 0);
 	}
 	if (g != G_NONE) {
-		node_attr(fs, req, (fuse_ino_t)g, &st, &timeout);
-		reply_entry(req, (fuse_ino_t)g, &st, fs->timeout, timeout);
-		return;
+		k.slot = SLOT_GLOBAL + g;
+		return reply_global_entry(req, fs, &k);
 	}
 	nr = parent == G_ROOT ? pidfs_parse_pid_name(name) : -1;
 	if (nr > 0) {
-		pidfs_pin_t pin = fs->pin->lookup(fs->k, nr);
-
-		if (pin)
-			return reply_task_entry(req, fs, pin, E_DIR);
+		k.pin = fs->pin->lookup(fs->k, pk->ns, nr);
+		k.slot = E_DIR;
+		if (k.pin)
+			return reply_task_entry(req, fs, &k);
 		if (nr == fuse_req_ctx(req)->pid) {
 			ino = visitor_node(nr, E_DIR);
 			visitor_attr(fs, req, ino, &st);
@@ -156,12 +212,11 @@ static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
 }
 
 static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
-			fuse_ino_t parent, const char *name)
+			const struct node_key *pk, const char *name)
 {
-	pidfs_pin_t pin = node_pin(parent), child_pin = pin;
-	enum pid_entry_id dir = node_entry(parent), e = NR_PID_ENTRIES;
+	struct node_key k = *pk;
 
-	if (dir == E_TASK) {
+	if (pk->slot == E_TASK) {
 		/*
 		 * task/<tid>: a thread of this group, pinned by its own pid.
 		 * The group is checked on the task the pin names, so that a
@@ -172,44 +227,50 @@ static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 		struct task_struct *t, *th;
 		bool ours = false;
 
-		child_pin = tid > 0 ? fs->pin->lookup(fs->k, tid) : 0;
-		if (!child_pin)
+		k.pin = tid > 0 ? fs->pin->lookup(fs->k, pk->ns, tid) : 0;
+		if (!k.pin)
 			return (void)fuse_reply_err(req, ENOENT);
-		t = fs->pin->task(fs->k, pin);
-		th = fs->pin->task(fs->k, child_pin);
+		t = fs->pin->task(fs->k, pk->ns, pk->pin);
+		th = fs->pin->task(fs->k, pk->ns, k.pin);
 		ours = t && th && th->tgid == t->tgid;
 		if (th)
 			put_task_struct(th);
 		if (t)
 			put_task_struct(t);
 		if (!ours) {
-			fs->pin->put(child_pin, 1);
+			fs->pin->put(k.pin, 1);
 			return (void)fuse_reply_err(req, ENOENT);
 		}
-		e = T_DIR;
+		k.slot = T_DIR;
 	} else {
-		e = pid_entry_find(dir, name);
-		if (e == NR_PID_ENTRIES)
+		k.slot = pid_entry_find((enum pid_entry_id)pk->slot, name);
+		if (k.slot == NR_PID_ENTRIES)
 			return (void)fuse_reply_err(req, ENOENT);
-		fs->pin->get(child_pin);
+		fs->pin->get(k.pin);
 	}
-	reply_task_entry(req, fs, child_pin, e);
+	reply_task_entry(req, fs, &k);
 }
 
 void pidfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct pidfs_fs *fs = fs_of(req);
+	struct node_key pk;
 
 	count(fs, FUSE_LOOKUP);
 	if (strlen(name) > NAME_MAX)
 		return (void)fuse_reply_err(req, ENAMETOOLONG);
-	if (is_task_node(parent))
-		return lookup_task(req, fs, parent, name);
 	if (is_visitor_node(parent))
 		return lookup_visitor(req, fs, parent, name);
-	if (is_global_node(parent) && S_ISDIR(globals[parent].mode))
-		return lookup_global(req, fs, (enum global_id)parent, name);
-	fuse_reply_err(req, ENOTDIR);
+	if (!node_key_of(fs, parent, &pk))
+		return (void)fuse_reply_err(req, ENOTDIR);
+	if (key_is_task(&pk)) {
+		if (!S_ISDIR(pid_entries[pk.slot].mode))
+			return (void)fuse_reply_err(req, ENOTDIR);
+		return lookup_task(req, fs, &pk, name);
+	}
+	if (!S_ISDIR(globals[key_global(&pk)].mode))
+		return (void)fuse_reply_err(req, ENOTDIR);
+	lookup_global(req, fs, &pk, name);
 }
 
 void pidfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -276,25 +337,42 @@ static bool list_entries(struct dirbuf *d, enum pid_entry_id dir, off_t off,
 	return true;
 }
 
-static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
-			 enum global_id dir, off_t off)
+/* The key of @k's tree for slot @slot, pin @pin. */
+static struct node_key key_at(const struct node_key *k, pidfs_pin_t pin,
+			      unsigned int slot)
 {
-	struct pid_namespace *ns = pidfs_kernel_ns(fs->k);
-	enum global_id g;
+	struct node_key at = *k;
+
+	at.pin = pin;
+	at.slot = slot;
+	return at;
+}
+
+/*
+ * A global directory of the root or of a view (@k): its globals, then,
+ * for a root, the thread-group leaders with a number in @k's namespace,
+ * by that number.
+ */
+static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
+			 const struct node_key *k, off_t off)
+{
+	enum global_id dir = key_global(k), g;
+	struct node_key at;
 	char name[16];
 
-	if (off < 1 && !dir_add(d, ".", S_IFDIR, dir, 1))
+	if (off < 1 && !dir_add(d, ".", S_IFDIR, key_ino(k, 0), 1))
 		return;
-	if (off < 2 && !dir_add(d, "..", S_IFDIR, globals[dir].parent ?
-							   globals[dir].parent :
-							   dir,
-				2))
+	at = key_at(k, 0, SLOT_GLOBAL + (globals[dir].parent ?
+						 globals[dir].parent :
+						 dir));
+	if (off < 2 && !dir_add(d, "..", S_IFDIR, key_ino(&at, 0), 2))
 		return;
 	for (g = global_next(dir, 0); g != G_NONE; g = global_next(dir, g + 1)) {
-		if (off >= g + 2)
+		if (off >= g + 2 || (k->view && !globals[g].in_view))
 			continue;
-		if (!dir_add(d, globals[g].name, globals[g].mode, (uint64_t)g,
-			     g + 2))
+		at = key_at(k, 0, SLOT_GLOBAL + g);
+		if (!dir_add(d, globals[g].name, globals[g].mode,
+			     key_ino(&at, 0), g + 2))
 			return;
 	}
 	if (dir != G_ROOT)
@@ -306,6 +384,7 @@ static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
 	 */
 	if (off - PID_OFFSET >= PID_MAX_LIMIT)
 		return;
+	at = key_at(k, 0, E_DIR);
 	for (int nr = off > PID_OFFSET ? (int)(off - PID_OFFSET) : 1;;) {
 		struct task_struct *t;
 		uint64_t serial = 0;
@@ -313,33 +392,75 @@ static void readdir_root(struct pidfs_fs *fs, struct dirbuf *d,
 		struct pid *pid;
 
 		rcu_read_lock();
-		pid = find_ge_pid_ns(nr, ns);
+		pid = find_ge_pid_ns(nr, k->ns);
 		if (pid) {
-			nr = pid_nr(pid);
+			nr = pid_nr_ns(pid, k->ns);
 			t = pid_task(pid, PIDTYPE_PID);
 			leader = t && t->group_leader == t;
-			serial = fs->pin->serial_of_pid(pid);
+			serial = fs->pin->serial_of_pid(pid, k->ns);
 		}
 		rcu_read_unlock();
 		if (!pid)
 			return;
 		snprintf(name, sizeof(name), "%d", nr);
-		if (leader && !dir_add(d, name, S_IFDIR, serial << ENTRY_BITS,
+		if (leader && !dir_add(d, name, S_IFDIR, key_ino(&at, serial),
 				       PID_OFFSET + nr + 1))
 			return;
 		nr++;
 	}
 }
 
-static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
-			 fuse_ino_t ino, off_t off)
+/* /pidns: the views of the namespaces alive, by id, offsets from them. */
+static void readdir_pidns(struct pidfs_fs *fs, struct dirbuf *d, off_t off)
 {
-	pidfs_pin_t pin = node_pin(ino);
-	enum pid_entry_id dir = node_entry(ino);
-	struct task_struct *t = fs->pin->task(fs->k, pin);
-	pid_t *tids;
+	unsigned int *ids = NULL;
+	struct node_key at;
 	char name[16];
 	int n;
+
+	if (off < 1 && !dir_add(d, ".", S_IFDIR, G_PIDNS, 1))
+		return;
+	if (off < 2 && !dir_add(d, "..", S_IFDIR, G_ROOT, 2))
+		return;
+	n = pid_ns_ids(root_ns(fs), &ids);
+	for (int i = 0; i < n; i++) {
+		off_t next = (off_t)(ids[i] - PROC_PID_INIT_INO) + 3;
+		struct pid_namespace *put;
+		bool ok;
+
+		if (off >= next || !view_root_key_id(fs, ids[i], &at, &put))
+			continue;
+		put_pid_ns(put);
+		snprintf(name, sizeof(name), "%u", ids[i]);
+		ok = dir_add(d, name, S_IFDIR, key_ino(&at, 0), next);
+		if (!ok)
+			break;
+	}
+	free(ids);
+}
+
+struct tid_ent {
+	pid_t nr;
+	uint64_t serial;
+};
+
+static int tid_ent_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct tid_ent *)a)->nr;
+	pid_t y = ((const struct tid_ent *)b)->nr;
+
+	return (x > y) - (x < y);
+}
+
+static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
+			 const struct node_key *k, off_t off)
+{
+	struct task_struct *t = fs->pin->task(fs->k, k->ns, k->pin);
+	struct node_key at;
+	struct tid_ent *v;
+	pid_t *tids;
+	char name[16];
+	int n, m = 0;
 
 	if (!t)
 		return;
@@ -347,30 +468,40 @@ static void readdir_task(struct pidfs_fs *fs, struct dirbuf *d,
 		goto out;
 	if (off < 2 && !dir_add(d, "..", S_IFDIR, 0, 2))
 		goto out;
-	if (dir != E_TASK) {
-		list_entries(d, dir, off, fs->pin->serial(pin) << ENTRY_BITS,
-			     false);
+	if (k->slot != E_TASK) {
+		at = key_at(k, k->pin, 0);
+		list_entries(d, (enum pid_entry_id)k->slot, off,
+			     key_ino(&at, fs->pin->serial(k->pin)), false);
 		goto out;
 	}
 	n = pidfs_thread_ids_get(t, &tids);
-	for (int i = 0; i < n; i++) {
-		uint64_t serial = 0;
+	v = n > 0 ? calloc((size_t)n, sizeof(*v)) : NULL;
+	/* each thread by its number in the tree's namespace, ascending */
+	for (int i = 0; v && i < n; i++) {
 		struct pid *pid;
 
-		if (off >= PID_OFFSET + tids[i] + 1)
-			continue;
-		/* st_ino derives from the pin's serial, as lookup's does */
 		rcu_read_lock();
-		pid = find_pid_ns(tids[i], pidfs_kernel_ns(fs->k));
-		if (pid)
-			serial = fs->pin->serial_of_pid(pid);
+		pid = find_pid_ns(tids[i], root_ns(fs));
+		v[m].nr = pid_nr_ns(pid, k->ns);
+		/* st_ino derives from the pin's serial, as lookup's does */
+		if (v[m].nr)
+			v[m++].serial = fs->pin->serial_of_pid(pid, k->ns);
 		rcu_read_unlock();
-		snprintf(name, sizeof(name), "%d", tids[i]);
-		if (!dir_add(d, name, S_IFDIR, serial << ENTRY_BITS | T_DIR,
-			     PID_OFFSET + tids[i] + 1))
+	}
+	if (k->view && m > 1)
+		qsort(v, (size_t)m, sizeof(*v), tid_ent_cmp);
+	at = key_at(k, 0, T_DIR);
+	for (int i = 0; i < m; i++) {
+		if (off >= PID_OFFSET + v[i].nr + 1)
+			continue;
+		snprintf(name, sizeof(name), "%d", v[i].nr);
+		if (!dir_add(d, name, S_IFDIR, key_ino(&at, v[i].serial),
+			     PID_OFFSET + v[i].nr + 1))
 			break;
 	}
-	free(tids);
+	free(v);
+	if (n > 0)
+		free(tids);
 out:
 	put_task_struct(t);
 }
@@ -400,27 +531,32 @@ void pidfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 {
 	struct pidfs_fs *fs = fs_of(req);
 	struct dirbuf d = { .req = req, .size = size };
+	struct node_key k;
+	bool dir;
 
 	count(fs, FUSE_READDIR);
+	if (is_visitor_node(ino)) {
+		dir = S_ISDIR(pid_entries[node_entry(ino)].mode);
+	} else if (!node_key_of(fs, ino, &k)) {
+		dir = false;
+	} else {
+		dir = S_ISDIR(key_is_task(&k) ?
+				      pid_entries[k.slot].mode :
+				      globals[key_global(&k)].mode);
+	}
+	if (!dir)
+		return (void)fuse_reply_err(req, ENOTDIR);
 	d.p = malloc(size ? size : 1);
 	if (!d.p)
 		return (void)fuse_reply_err(req, ENOMEM);
-	if (is_task_node(ino)) {
-		enum pid_entry_id e = node_entry(ino);
-
-		if (e >= NR_PID_ENTRIES || !S_ISDIR(pid_entries[e].mode)) {
-			free(d.p);
-			return (void)fuse_reply_err(req, ENOTDIR);
-		}
-		readdir_task(fs, &d, ino, off);
-	} else if (is_visitor_node(ino)) {
+	if (is_visitor_node(ino))
 		readdir_visitor(&d, ino, off);
-	} else if (is_global_node(ino) && S_ISDIR(globals[ino].mode)) {
-		readdir_root(fs, &d, (enum global_id)ino, off);
-	} else {
-		free(d.p);
-		return (void)fuse_reply_err(req, ENOTDIR);
-	}
+	else if (key_is_task(&k))
+		readdir_task(fs, &d, &k, off);
+	else if (!k.view && key_global(&k) == G_PIDNS)
+		readdir_pidns(fs, &d, off);
+	else
+		readdir_root(fs, &d, &k, off);
 	fuse_reply_buf(req, d.p, d.used);
 	free(d.p);
 }

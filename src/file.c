@@ -265,31 +265,33 @@ void pidfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 void pidfs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct pidfs_fs *fs = fs_of(req);
-	enum pid_entry_id e = node_entry(ino);
 	struct task_info ti;
+	struct node_key k;
 	char buf[RENDER_MAX];
 	size_t len = 0;
 	int err;
 
 	count(fs, FUSE_READLINK);
-	if (ino == G_SELF) {
-		len = global_render(fs, G_SELF, false, buf, sizeof(buf));
-		buf[len] = '\0';
-		return (void)fuse_reply_readlink(req, buf);
-	}
-	if ((!is_task_node(ino) && !is_visitor_node(ino)) ||
-	    e >= NR_PID_ENTRIES || !S_ISLNK(pid_entries[e].mode))
-		return (void)fuse_reply_err(req, EINVAL);
 	if (is_visitor_node(ino)) {
+		if (!S_ISLNK(pid_entries[node_entry(ino)].mode))
+			return (void)fuse_reply_err(req, EINVAL);
 		len = visitor_render(req, ino, &ti, buf, sizeof(buf));
+	} else if (!node_key_of(fs, ino, &k)) {
+		return (void)fuse_reply_err(req, EINVAL);
+	} else if (!key_is_task(&k)) {
+		if (key_global(&k) != G_SELF)
+			return (void)fuse_reply_err(req, EINVAL);
+		len = global_render(fs, G_SELF, false, buf, sizeof(buf));
 	} else {
-		err = task_render(fs, node_pin(ino), e, &ti, buf, sizeof(buf),
-				  &len);
+		if (!S_ISLNK(pid_entries[k.slot].mode))
+			return (void)fuse_reply_err(req, EINVAL);
+		err = task_render(fs, &k, &ti, buf, sizeof(buf), &len);
 		if (err)
 			return (void)fuse_reply_err(req, -err);
 	}
 	if (!len)
 		return (void)fuse_reply_err(req, ENOENT);
+	buf[len] = '\0';
 	fuse_reply_readlink(req, buf);
 }
 
@@ -313,7 +315,7 @@ void pidfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 	int err;
 
 	count(fs, FUSE_WRITE);
-	if (is_pidfd_node(ino))
+	if (node_is_pidfd(fs, ino))
 		return pidfd_write(req, fs, ino, buf, size);
 	if (!is_ctl_node(ino))
 		return inval_after_reply(fs, req, EACCES, ino);
@@ -379,7 +381,7 @@ void pidfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * reaches a cache.
 	 */
 	if ((fi->flags & O_ACCMODE) != O_RDONLY && !is_ctl_node(ino) &&
-	    !is_pidfd_node(ino))
+	    !node_is_pidfd(fs, ino))
 		return (void)fuse_reply_err(req, EACCES);
 	of = calloc(1, sizeof(*of));
 	if (!of)

@@ -233,6 +233,7 @@ int pidfs_thread(struct pidfs_kernel *k, pid_t tgid, const char *comm,
 
 int pidfs_unshare_pid(struct pidfs_kernel *k, pid_t pid, unsigned int *inum)
 {
+	struct evbatch b = { 0 };
 	struct pid_namespace *ns;
 	struct task_struct *t;
 	int err = -ESRCH;
@@ -253,9 +254,12 @@ int pidfs_unshare_pid(struct pidfs_kernel *k, pid_t pid, unsigned int *inum)
 	put_pid_ns(t->pid_ns_for_children);
 	t->pid_ns_for_children = ns;
 	*inum = pid_ns_inum(ns);
+	/* its ns/pid_for_children link changed */
+	ev_add(k, &b, PIDFS_EV_CHANGE, t);
 	err = 0;
 out:
 	pthread_rwlock_unlock(&k->tasklist_lock);
+	ev_flush(k, &b);
 	return err;
 }
 

@@ -12,6 +12,7 @@
  *   inval.c    model events into kernel invalidations, and the thread
  *              that sends them and answers ctl writes
  *   globals.c  the global files (/meminfo, /pidhash, /stat, ...)
+ *   view.c     /pidns/<id>/: a pid namespace's view, its node table
  *
  * Node ids carry their object.  A task node id is the pin itself shifted
  * left ENTRY_BITS bits, ORed with the index of its entry and the NODE_OBJ
@@ -22,6 +23,18 @@
  * node ids (their index in globals[]).  ctl gets a fresh node id at every
  * lookup, with its reply buffer behind it, so two open ctl files never
  * share a page cache.  Visitors (a reader's own pid) carry the number.
+ *
+ * Views (/pidns/<id>/, view.c) are the one place with an inode table.  A
+ * view's node must name its namespace besides its pin and entry, and a
+ * namespace pointer does not fit in the bits the root's node ids leave
+ * (bit 63 alone is free).  So a view node gets NODE_VIEW | a serial from
+ * view.c's table, hashed both by node id and by its key (namespace, pin,
+ * slot); the entry keeps the kernel's lookup count, a reference on the
+ * namespace, and as many references of the pin as lookups, as a root
+ * node's pin does, and goes at the FORGET that ends its count.  The root
+ * tree keeps its table-free ids: a mount that never opens a view
+ * allocates nothing more than before.  Requests and the invalidations
+ * speak of nodes through struct node_key, whatever tree they are in.
  *
  * Locking: the model locks itself.  fs->ctl_lock protects the ctl
  * instances; each dynamic file's snapshot has its own mutex; the
@@ -47,6 +60,7 @@
 
 /* ---- node ids ---------------------------------------------------------- */
 
+#define NODE_VIEW	(UINT64_C(1) << 63)	/* | serial: view.c's */
 #define NODE_OBJ	(UINT64_C(1) << 62)	/* | pin << 6 | entry */
 #define NODE_CTL	(UINT64_C(1) << 61)	/* | instance serial */
 #define NODE_VISITOR	(UINT64_C(1) << 60)	/* | pid << 6 | entry */
@@ -88,6 +102,9 @@ enum pid_entry_id {
 	E_IO,
 	E_WCHAN,
 	E_MAPS,
+	E_NS,		/* /<tgid>/ns */
+	E_NS_PID,
+	E_NS_PID_FOR_CHILDREN,
 	E_PIDFD,	/* a pidfd: pidfdfs.c */
 	E_TASK,		/* /<tgid>/task */
 	T_DIR,		/* /<tgid>/task/<tid> */
@@ -106,6 +123,9 @@ enum pid_entry_id {
 	T_IO,
 	T_WCHAN,
 	T_MAPS,
+	T_NS,
+	T_NS_PID,
+	T_NS_PID_FOR_CHILDREN,
 	T_PIDFD,
 	NR_PID_ENTRIES,
 };
@@ -149,6 +169,7 @@ enum global_id {
 	G_SYS_KERNEL,
 	G_PID_MAX,
 	G_OSRELEASE,
+	G_PIDNS,	/* /pidns: the views (view.c) */
 	NR_GLOBALS,
 };
 
@@ -164,6 +185,7 @@ struct global_entry {
 	enum global_id parent;
 	global_show_fn show;
 	bool dynamic;		/* changes without model events */
+	bool in_view;		/* also in every /pidns/<id>/ */
 };
 
 extern const struct global_entry globals[NR_GLOBALS];
@@ -188,6 +210,9 @@ struct ctl_file {
 };
 
 #define CTL_BUCKETS 64
+#define VIEW_BUCKETS 256
+
+struct view_node;
 
 struct inval_job;
 
@@ -209,6 +234,20 @@ struct pidfs_fs {
 	uint64_t requests[NR_OPCODES];		/* ATOMIC */
 
 	struct snapshot snaps[NR_GLOBALS];
+
+	/*
+	 * The views' node table (view.c): view_lock protects both hashes,
+	 * every entry's count and view_seq.  A mutex, taken by workers and
+	 * the event hook after the task layer has dropped its locks; no call
+	 * into the model is made under it (a namespace's or pin's last
+	 * reference is dropped after it is released).
+	 */
+	pthread_mutex_t view_lock;
+	struct view_node *view_ids[VIEW_BUCKETS];	/* view_lock */
+	struct view_node *view_keys[VIEW_BUCKETS];	/* view_lock */
+	uint64_t view_seq;				/* view_lock */
+	/* written under view_lock, read without: events skip views at 0 */
+	uint64_t view_nodes;				/* ATOMIC */
 
 	pthread_mutex_t ctl_lock;
 	struct ctl_file *ctls[CTL_BUCKETS];	/* ctl_lock */
@@ -235,6 +274,12 @@ static inline struct pidfs_fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/* The root's namespace: the initial one, where ctl's numbers live. */
+static inline struct pid_namespace *root_ns(struct pidfs_fs *fs)
+{
+	return pidfs_kernel_ns(fs->k);
+}
+
 /* One more request of @opcode (FUSE_LOOKUP, ...) for /requests. */
 static inline void count(struct pidfs_fs *fs, unsigned int opcode)
 {
@@ -249,9 +294,14 @@ static inline fuse_ino_t task_node(pidfs_pin_t pin, enum pid_entry_id e)
 	return NODE_OBJ | (uint64_t)pin << ENTRY_BITS | (uint64_t)e;
 }
 
+static inline bool is_view_node(fuse_ino_t ino)
+{
+	return ino & NODE_VIEW;
+}
+
 static inline bool is_task_node(fuse_ino_t ino)
 {
-	return ino & NODE_OBJ;
+	return (ino & (NODE_VIEW | NODE_OBJ)) == NODE_OBJ;
 }
 
 static inline pidfs_pin_t node_pin(fuse_ino_t ino)
@@ -278,12 +328,13 @@ static inline bool visitor_has(enum pid_entry_id e)
 
 static inline bool is_ctl_node(fuse_ino_t ino)
 {
-	return !(ino & NODE_OBJ) && (ino & NODE_CTL);
+	return !(ino & (NODE_VIEW | NODE_OBJ)) && (ino & NODE_CTL);
 }
 
 static inline bool is_visitor_node(fuse_ino_t ino)
 {
-	return !(ino & (NODE_OBJ | NODE_CTL)) && (ino & NODE_VISITOR);
+	return !(ino & (NODE_VIEW | NODE_OBJ | NODE_CTL)) &&
+	       (ino & NODE_VISITOR);
 }
 
 static inline fuse_ino_t visitor_node(pid_t nr, enum pid_entry_id e)
@@ -300,6 +351,109 @@ static inline bool is_global_node(fuse_ino_t ino)
 {
 	return ino >= G_ROOT && ino < NR_GLOBALS;
 }
+
+/* ---- node keys (view.c) ------------------------------------------------ */
+
+/* A key's slot: a pid entry below SLOT_GLOBAL, a global at and above. */
+#define SLOT_GLOBAL	64
+
+_Static_assert(NR_PID_ENTRIES <= SLOT_GLOBAL, "slots: entries, then globals");
+
+/*
+ * What a node is, in whichever tree: the root (view 0, the initial
+ * namespace, node ids computed) or a namespace's view (view.c's table).
+ * @ns is valid while the kernel holds the node: a view node keeps a
+ * reference on it, and the initial one lives as long as the mount.
+ */
+struct node_key {
+	struct pid_namespace *ns;	/* the namespace the tree shows */
+	unsigned int view;		/* 0: the root; else viewof(ns) */
+	pidfs_pin_t pin;		/* a task node's pin, taken in @ns */
+	unsigned int slot;		/* pid entry, SLOT_GLOBAL + global */
+};
+
+static inline bool key_is_task(const struct node_key *k)
+{
+	return k->slot < SLOT_GLOBAL;
+}
+
+static inline enum global_id key_global(const struct node_key *k)
+{
+	return (enum global_id)(k->slot - SLOT_GLOBAL);
+}
+
+static inline bool key_is_pidfd(const struct node_key *k)
+{
+	return k->slot == E_PIDFD || k->slot == T_PIDFD;
+}
+
+/*
+ * A view's index: 1 + its namespace's id less the initial one's, so the
+ * view of the initial namespace (/pidns/4026531836/) is not the root.
+ */
+static inline unsigned int viewof(const struct pid_namespace *ns)
+{
+	return pid_ns_inum(ns) - PROC_PID_INIT_INO + 1;
+}
+
+/*
+ * st_ino of the node @k names whose pin's serial is @serial: the root's
+ * as before (serial << ENTRY_BITS | entry, a global's index); a view's
+ * with bit 63, the view's index in bits 40..62 and the serial's low 34
+ * bits, so that the same task's files differ between views.  Unique
+ * while views stay below 2^23 and serials below 2^34.
+ */
+#define VIEW_INO_SHIFT	40
+#define VIEW_SERIAL_MASK ((UINT64_C(1) << (VIEW_INO_SHIFT - ENTRY_BITS)) - 1)
+
+static inline uint64_t key_ino(const struct node_key *k, uint64_t serial)
+{
+	uint64_t low = key_is_task(k) ? serial << ENTRY_BITS | k->slot :
+					(uint64_t)key_global(k);
+
+	if (!k->view)
+		return low;
+	if (key_is_task(k))
+		low = (serial & VIEW_SERIAL_MASK) << ENTRY_BITS | k->slot;
+	return NODE_VIEW | (uint64_t)k->view << VIEW_INO_SHIFT | low;
+}
+
+/*
+ * The key of node @ino (a task, global or view node); false for ctl,
+ * visitors and unknown ids.  Any worker thread; takes view_lock.
+ */
+bool node_key_of(struct pidfs_fs *fs, fuse_ino_t ino, struct node_key *k);
+/*
+ * The node id for @k, counting one lookup of it: a task key's pin
+ * reference becomes the node's.  -ENOMEM when a view's node cannot be
+ * made (the caller still owns its reference).  Takes view_lock.
+ */
+int node_key_get(struct pidfs_fs *fs, const struct node_key *k,
+		 fuse_ino_t *ino);
+/* The node id the kernel may hold for @k, 0 if none.  Takes view_lock. */
+fuse_ino_t node_key_find(struct pidfs_fs *fs, const struct node_key *k);
+/* Whether @ino is a pidfd file, in any tree. */
+bool node_is_pidfd(struct pidfs_fs *fs, fuse_ino_t ino);
+/* @n lookups of view node @ino forgotten: its pin's references go. */
+void view_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n);
+/*
+ * /pidns/<name>: the key of that view's root, with a namespace found by
+ * its id (no reference taken: node_key_get() takes the node's); false
+ * if no such namespace lives.  *@put gets the reference to drop after.
+ */
+bool view_root_key(struct pidfs_fs *fs, const char *name, struct node_key *k,
+		   struct pid_namespace **put);
+/*
+ * The same by id.  A namespace that can never have a task again (closed
+ * to forks and empty) has no view, though it may live on.
+ */
+bool view_root_key_id(struct pidfs_fs *fs, unsigned int id,
+		      struct node_key *k, struct pid_namespace **put);
+/*
+ * At shutdown, or at the end: forget every view node; with @pins, drop
+ * their pins' references too (else the caller's audit counts them).
+ */
+void view_release_all(struct pidfs_fs *fs, bool pins);
 
 /* ---- tree.c ------------------------------------------------------------ */
 
@@ -323,10 +477,11 @@ enum global_id global_find(enum global_id dir, const char *name);
 void attr_init(struct pidfs_fs *fs, struct stat *st, mode_t mode,
 	       uint64_t ino);
 void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns);
-int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti);
-int task_render(struct pidfs_fs *fs, pidfs_pin_t pin, enum pid_entry_id e,
+int task_info_of(struct pidfs_fs *fs, const struct node_key *k,
+		 struct task_info *ti);
+int task_render(struct pidfs_fs *fs, const struct node_key *k,
 		struct task_info *ti, char *buf, size_t size, size_t *len);
-int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st);
+int task_attr(struct pidfs_fs *fs, const struct node_key *k, struct stat *st);
 size_t visitor_render(fuse_req_t req, fuse_ino_t ino, struct task_info *ti,
 		      char *buf, size_t size);
 int visitor_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
@@ -346,6 +501,9 @@ size_t global_render(struct pidfs_fs *fs, enum global_id g, bool fresh,
 /* ---- dir.c ------------------------------------------------------------- */
 
 void node_forget(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n);
+/* @n lookups of a task node of @pin forgotten, in any tree. */
+void task_refs_put(struct pidfs_fs *fs, pidfs_pin_t pin, bool pidfd,
+		   uint64_t n);
 void pidfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
 void pidfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
 void pidfs_forget_multi(fuse_req_t req, size_t n,
@@ -371,14 +529,15 @@ void pidfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 /* ---- pidfdfs.c --------------------------------------------------------- */
 
 struct pidfd_view;
-void pidfd_view_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti,
-		   struct pidfd_view *v);
-size_t pidfd_render(struct pidfs_fs *fs, pidfs_pin_t pin,
+void pidfd_view_of(struct pidfs_fs *fs, const struct node_key *k,
+		   struct task_info *ti, struct pidfd_view *v);
+size_t pidfd_render(struct pidfs_fs *fs, const struct node_key *k,
 		    struct task_info *ti, char *buf, size_t size);
-void pidfd_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st);
+void pidfd_attr(struct pidfs_fs *fs, const struct node_key *k,
+		struct stat *st);
 /* A pidfd node looked up, forgotten: its pidfs inode (pidfd.c). */
-int pidfd_node_get(struct pidfs_fs *fs, fuse_ino_t ino);
-void pidfd_node_put(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n);
+int pidfd_node_get(struct pidfs_fs *fs, pidfs_pin_t pin);
+void pidfd_node_put(struct pidfs_fs *fs, pidfs_pin_t pin, uint64_t n);
 void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 		 const char *buf, size_t size);
 void pidfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,

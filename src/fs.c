@@ -54,12 +54,14 @@ static void pidfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			  int to_set, struct fuse_file_info *fi)
 {
 	struct pidfs_fs *fs = fs_of(req);
+	struct node_key k;
 	struct stat st;
 
 	count(fs, FUSE_SETATTR);
-	if (is_pidfd_node(ino) && to_set == FUSE_SET_ATTR_SIZE) {
+	if (node_key_of(fs, ino, &k) && key_is_pidfd(&k) &&
+	    to_set == FUSE_SET_ATTR_SIZE) {
 		/* O_TRUNC of a command file: nothing to truncate */
-		pidfd_attr(fs, ino, &st);
+		pidfd_attr(fs, &k, &st);
 		return (void)fuse_reply_attr(req, &st, 0);
 	}
 	if (!is_ctl_node(ino) || (to_set & ~(FUSE_SET_ATTR_SIZE |
@@ -202,6 +204,7 @@ struct pidfs_fs *pidfs_fs_create(const struct pidfs_fs_params *params)
 	for (int g = 0; g < NR_GLOBALS; g++)
 		pthread_mutex_init(&fs->snaps[g].lock, NULL);
 	pthread_mutex_init(&fs->ctl_lock, NULL);
+	pthread_mutex_init(&fs->view_lock, NULL);
 	pthread_mutex_init(&fs->nq_lock, NULL);
 	pthread_cond_init(&fs->nq_cond, NULL);
 	return fs;
@@ -231,6 +234,8 @@ int pidfs_fs_shutdown(struct pidfs_fs *fs, char *why, size_t why_size)
 	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
 	fs->pidfds = NULL;
 	pidfs_kernel_release_all(fs->k);
+	/* the views' nodes: their namespaces; their pins count below */
+	view_release_all(fs, false);
 
 	/*
 	 * What is still allocated now is held by the inodes the kernel had
@@ -279,6 +284,7 @@ void pidfs_fs_destroy(struct pidfs_fs *fs)
 		return;
 	inval_stop(fs);
 	ctl_destroy_all(fs);
+	view_release_all(fs, true);
 	for (int g = 0; g < NR_GLOBALS; g++) {
 		free(fs->snaps[g].buf);
 		pthread_mutex_destroy(&fs->snaps[g].lock);
@@ -286,6 +292,7 @@ void pidfs_fs_destroy(struct pidfs_fs *fs)
 	pidfd_table_destroy(fs->pidfds, pollhandle_drop);
 	pidfs_ctl_destroy(fs->ctl);
 	pthread_mutex_destroy(&fs->ctl_lock);
+	pthread_mutex_destroy(&fs->view_lock);
 	pthread_mutex_destroy(&fs->nq_lock);
 	pthread_cond_destroy(&fs->nq_cond);
 	free(fs);

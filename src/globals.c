@@ -33,24 +33,38 @@ static size_t show_pid_max(struct pidfs_fs *fs, char *buf, size_t size);
 static size_t show_cpuinfo(struct pidfs_fs *fs, char *buf, size_t size);
 static size_t show_osrelease(struct pidfs_fs *fs, char *buf, size_t size);
 
+/*
+ * A view (/pidns/<id>/) has what proc(5) readers need: self, meminfo,
+ * uptime, stat, loadavg, cpuinfo and sys/kernel.  Not ctl (its numbers
+ * are the initial namespace's, whatever tree it would sit in), not
+ * pidhash and requests (the whole mount's, read at the root), not pidns
+ * (a view inside a view would be the same view again).
+ */
 const struct global_entry globals[NR_GLOBALS] = {
-	[G_ROOT] = { NULL, S_IFDIR | 0555, G_NONE, NULL, false },
-	[G_CTL] = { "ctl", S_IFREG | 0600, G_ROOT, NULL, true },
-	[G_MEMINFO] = { "meminfo", S_IFREG | 0444, G_ROOT, show_meminfo, true },
-	[G_PIDHASH] = { "pidhash", S_IFREG | 0444, G_ROOT, show_pidhash, true },
-	[G_REQUESTS] = { "requests", S_IFREG | 0444, G_ROOT, show_requests,
-			 true },
-	[G_SELF] = { "self", S_IFLNK | 0777, G_ROOT, show_self, false },
-	[G_UPTIME] = { "uptime", S_IFREG | 0444, G_ROOT, show_uptime, true },
-	[G_STAT] = { "stat", S_IFREG | 0444, G_ROOT, show_stat, true },
-	[G_LOADAVG] = { "loadavg", S_IFREG | 0444, G_ROOT, show_loadavg, true },
-	[G_CPUINFO] = { "cpuinfo", S_IFREG | 0444, G_ROOT, show_cpuinfo, false },
-	[G_SYS] = { "sys", S_IFDIR | 0555, G_ROOT, NULL, false },
-	[G_SYS_KERNEL] = { "kernel", S_IFDIR | 0555, G_SYS, NULL, false },
-	[G_PID_MAX] = { "pid_max", S_IFREG | 0444, G_SYS_KERNEL, show_pid_max,
+	[G_ROOT] = { NULL, S_IFDIR | 0555, G_NONE, NULL, false, true },
+	[G_CTL] = { "ctl", S_IFREG | 0600, G_ROOT, NULL, true, false },
+	[G_MEMINFO] = { "meminfo", S_IFREG | 0444, G_ROOT, show_meminfo, true,
+			true },
+	[G_PIDHASH] = { "pidhash", S_IFREG | 0444, G_ROOT, show_pidhash, true,
 			false },
+	[G_REQUESTS] = { "requests", S_IFREG | 0444, G_ROOT, show_requests,
+			 true, false },
+	[G_SELF] = { "self", S_IFLNK | 0777, G_ROOT, show_self, false, true },
+	[G_UPTIME] = { "uptime", S_IFREG | 0444, G_ROOT, show_uptime, true,
+		       true },
+	[G_STAT] = { "stat", S_IFREG | 0444, G_ROOT, show_stat, true, true },
+	[G_LOADAVG] = { "loadavg", S_IFREG | 0444, G_ROOT, show_loadavg, true,
+			true },
+	[G_CPUINFO] = { "cpuinfo", S_IFREG | 0444, G_ROOT, show_cpuinfo, false,
+			true },
+	[G_SYS] = { "sys", S_IFDIR | 0555, G_ROOT, NULL, false, true },
+	[G_SYS_KERNEL] = { "kernel", S_IFDIR | 0555, G_SYS, NULL, false,
+			   true },
+	[G_PID_MAX] = { "pid_max", S_IFREG | 0444, G_SYS_KERNEL, show_pid_max,
+			false, true },
 	[G_OSRELEASE] = { "osrelease", S_IFREG | 0444, G_SYS_KERNEL,
-			  show_osrelease, false },
+			  show_osrelease, false, true },
+	[G_PIDNS] = { "pidns", S_IFDIR | 0555, G_ROOT, NULL, false, false },
 };
 
 /* The opcodes /requests names (<linux/fuse.h>); others are not served. */
@@ -193,7 +207,10 @@ static size_t show_requests(struct pidfs_fs *fs, char *buf, size_t size)
  * /self: the reader is a real process, not one of the model's, so there
  * is no "self" to name.  It points at init, the one task that always
  * exists and the ancestor of all others: tools that read their own entry
- * (procps does) find a sane one.
+ * (procps does) find a sane one.  A view's self is "1" as well, its
+ * namespace's init: Linux answers a reader outside the namespace ENOENT
+ * (fs/proc/self.c), and ps then gives up ("Error, do this: mount -t proc
+ * proc /proc", procps-ng 4.0.2 on Linux 6.18).
  */
 static size_t show_self(struct pidfs_fs *fs, char *buf, size_t size)
 {

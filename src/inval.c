@@ -6,7 +6,8 @@
  * Task files change only at model events, which the task layer reports
  * (pidfs_kernel_set_event_hook()).  For each event of a ctl command the
  * node ids the kernel may hold for that task are computed, without any
- * table (node ids carry their pin), and queued with the write that ran
+ * table (node ids carry their pin) at the root, found in view.c's table
+ * in each view that sees the task, and queued with the write that ran
  * the command: inval_inode for every file and directory of the task; on
  * release, notify_delete for each of its entries, children before
  * parents, and under task/ of every other thread of its group.
@@ -41,10 +42,11 @@ struct inval {
 	char name[16];			/* INVAL_DELETE: the entry's name */
 };
 
-/* A task released by the job's command. */
+/* A task released by the job's command, as one tree names it. */
 struct released {
-	pid_t tgid, nr;
-	pidfs_pin_t pin;
+	struct node_key tree;		/* the root's, or a view's */
+	pid_t tgid, nr;			/* numbers in tree.ns */
+	pidfs_pin_t pin;		/* taken in tree.ns */
 };
 
 /* Invalidations to do, then a ctl write to answer (if @req). */
@@ -80,9 +82,26 @@ static struct inval *job_add(struct inval_job *j, enum inval_kind kind,
 	return v;
 }
 
+/* Node @ino's cache; nothing for 0 (a view node the kernel lacks). */
 static void job_inval(struct inval_job *j, fuse_ino_t ino)
 {
-	job_add(j, INVAL_INODE, ino);
+	if (ino)
+		job_add(j, INVAL_INODE, ino);
+}
+
+/*
+ * The node id of slot @slot of @pin in @tree (a root or view key): the
+ * root's computed, a view's found in its table, 0 if the kernel holds
+ * none there.
+ */
+static fuse_ino_t tnode(struct pidfs_fs *fs, const struct node_key *tree,
+			pidfs_pin_t pin, unsigned int slot)
+{
+	struct node_key k = *tree;
+
+	k.pin = pin;
+	k.slot = slot;
+	return node_key_find(fs, &k);
 }
 
 /*
@@ -110,8 +129,11 @@ static void job_wake_pidfd(struct pidfs_fs *fs, struct inval_job *j,
 static void job_delete(struct inval_job *j, fuse_ino_t parent,
 		       const char *name, pid_t nr, fuse_ino_t child)
 {
-	struct inval *v = job_add(j, INVAL_DELETE, parent);
+	struct inval *v;
 
+	if (!parent || !child)
+		return;
+	v = job_add(j, INVAL_DELETE, parent);
 	if (!v)
 		return;
 	v->child = child;
@@ -121,19 +143,22 @@ static void job_delete(struct inval_job *j, fuse_ino_t parent,
 		snprintf(v->name, sizeof(v->name), "%d", nr);
 }
 
-/* Each entry of task directory @dir of @pin is gone. */
-static void job_delete_entries(struct inval_job *j, pidfs_pin_t pin,
-			       enum pid_entry_id dir)
+/* Each entry of task directory @dir of @pin in @tree is gone. */
+static void job_delete_entries(struct inval_job *j, const struct node_key *tree,
+			       pidfs_pin_t pin, enum pid_entry_id dir)
 {
+	fuse_ino_t parent = tnode(j->fs, tree, pin, dir);
 	enum pid_entry_id e;
 
+	if (!parent)
+		return;
 	for_each_pid_entry(e, dir)
-		job_delete(j, task_node(pin, dir), pid_entries[e].name, 0,
-			   task_node(pin, e));
+		job_delete(j, parent, pid_entries[e].name, 0,
+			   tnode(j->fs, tree, pin, e));
 }
 
-static void job_released(struct inval_job *j,
-			 const struct pidfs_event_rec *ev, pidfs_pin_t pin)
+static void job_released(struct inval_job *j, const struct node_key *tree,
+			 pid_t tgid, pid_t nr, pidfs_pin_t pin)
 {
 	if (j->nr_rel == j->rel_cap) {
 		size_t cap = j->rel_cap ? 2 * j->rel_cap : 8;
@@ -144,7 +169,7 @@ static void job_released(struct inval_job *j,
 		j->rel = v;
 		j->rel_cap = cap;
 	}
-	j->rel[j->nr_rel++] = (struct released){ ev->tgid, ev->nr, pin };
+	j->rel[j->nr_rel++] = (struct released){ *tree, tgid, nr, pin };
 }
 
 /*
@@ -156,10 +181,26 @@ static void job_released(struct inval_job *j,
  */
 static int released_cmp(const void *a, const void *b)
 {
-	pid_t x = ((const struct released *)a)->tgid;
-	pid_t y = ((const struct released *)b)->tgid;
+	const struct released *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->tree.view != y->tree.view)
+		return (x->tree.view > y->tree.view) -
+		       (x->tree.view < y->tree.view);
+	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+}
+
+/* Thread @tid (an initial number) as @tree's namespace numbers it. */
+static pid_t tid_in(struct pidfs_fs *fs, const struct node_key *tree,
+		    pid_t tid)
+{
+	pid_t nr;
+
+	if (!tree->view)
+		return tid;
+	rcu_read_lock();
+	nr = pid_nr_ns(find_pid_ns(tid, root_ns(fs)), tree->ns);
+	rcu_read_unlock();
+	return nr;
 }
 
 /*
@@ -170,18 +211,22 @@ static int released_cmp(const void *a, const void *b)
 static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 			     const struct released *rel, size_t n)
 {
+	const struct node_key *tree = &rel[0].tree;
 	pid_t tgid = rel[0].tgid, *tids = NULL;
-	pidfs_pin_t lp = fs->pin->lookup(fs->k, tgid), *sibs = NULL;
-	struct task_struct *leader = lp ? fs->pin->task(fs->k, lp) : NULL;
+	pidfs_pin_t *sibs = NULL;
+	pidfs_pin_t lp = fs->pin->lookup(fs->k, tree->ns, tgid);
+	struct task_struct *leader =
+		lp ? fs->pin->task(fs->k, tree->ns, lp) : NULL;
 	int nr_tids = 0, nr_sibs = 0;
 
-	if (leader && leader->pid == tgid)
+	if (leader && task_pid_nr_ns(leader, tree->ns) == tgid)
 		nr_tids = pidfs_thread_ids_get(leader, &tids);
 	if (nr_tids > 0)
 		sibs = calloc((size_t)nr_tids, sizeof(*sibs));
 	for (int i = 0; sibs && i < nr_tids; i++) {
-		pidfs_pin_t sib = tids[i] != tgid ?
-					  fs->pin->lookup(fs->k, tids[i]) :
+		pid_t nr = tid_in(fs, tree, tids[i]);
+		pidfs_pin_t sib = nr && nr != tgid ?
+					  fs->pin->lookup(fs->k, tree->ns, nr) :
 					  0;
 
 		if (sib)
@@ -189,14 +234,15 @@ static void job_delete_group(struct pidfs_fs *fs, struct inval_job *j,
 	}
 
 	for (size_t a = 0; a < n; a++) {
-		fuse_ino_t dir = task_node(rel[a].pin, T_DIR);
+		fuse_ino_t dir = tnode(fs, tree, rel[a].pin, T_DIR);
 
 		for (size_t b = 0; b < n; b++)
 			if (b != a && rel[b].nr != tgid)
-				job_delete(j, task_node(rel[b].pin, E_TASK),
+				job_delete(j, tnode(fs, tree, rel[b].pin,
+						    E_TASK),
 					   NULL, rel[a].nr, dir);
 		for (int i = 0; i < nr_sibs; i++)
-			job_delete(j, task_node(sibs[i], E_TASK), NULL,
+			job_delete(j, tnode(fs, tree, sibs[i], E_TASK), NULL,
 				   rel[a].nr, dir);
 	}
 
@@ -223,11 +269,86 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
 	if (j->nr_rel > 1)
 		qsort(j->rel, j->nr_rel, sizeof(*j->rel), released_cmp);
 	for (; a < j->nr_rel; a = end) {
-		for (end = a + 1;
-		     end < j->nr_rel && j->rel[end].tgid == j->rel[a].tgid;
+		for (end = a + 1; end < j->nr_rel &&
+				  j->rel[end].tree.view == j->rel[a].tree.view &&
+				  j->rel[end].tgid == j->rel[a].tgid;
 		     end++)
 			;
 		job_delete_group(fs, j, &j->rel[a], end - a);
+	}
+}
+
+/*
+ * A view whose namespace has no task left: its /pidns/<id> entry goes,
+ * so that the kernel forgets the view's nodes and their references on
+ * the namespace, which may then end (a lookup then finds it while it
+ * lives).  @top: the view's root node.
+ */
+static void job_view_emptied(struct inval_job *j, const struct node_key *tree,
+			     fuse_ino_t top)
+{
+	char name[16];
+	struct pid *pid;
+
+	rcu_read_lock();
+	pid = find_ge_pid_ns(1, tree->ns);
+	rcu_read_unlock();
+	if (pid)
+		return;
+	snprintf(name, sizeof(name), "%u", pid_ns_inum(tree->ns));
+	job_delete(j, G_PIDNS, name, 0, top);
+}
+
+/*
+ * The event's invalidations in one tree (@tree: the root's key, or a
+ * view's): the same in each, under the names the task has there.
+ */
+static void tree_event(struct inval_job *j, const struct node_key *tree,
+		       const struct pidfs_event_rec *ev)
+{
+	struct pidfs_fs *fs = j->fs;
+	pidfs_pin_t pin, gpin;
+	fuse_ino_t top;
+	pid_t nr;
+
+	/*
+	 * A view whose root the kernel does not hold has no node held at
+	 * all (a node's parent is held while it is): one look-up, then
+	 * nothing, for every view never opened.
+	 */
+	top = tnode(fs, tree, 0, SLOT_GLOBAL + G_ROOT);
+	if (!top)
+		return;
+	pin = fs->pin->of_event(ev, 0, tree->ns);
+	gpin = fs->pin->of_event(ev, 1, tree->ns);
+	nr = tree->view ? pid_nr_ns(ev->pid, tree->ns) : ev->nr;
+	if (!pin || !nr)
+		return;
+	switch (ev->ev) {
+	case PIDFS_EV_FORK:
+		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));
+		break;
+	case PIDFS_EV_RELEASE:
+		/* task/<tid>/ and its files, under the leader's task/ */
+		job_delete_entries(j, tree, pin, T_DIR);
+		job_delete(j, tnode(fs, tree, gpin, E_TASK), NULL, nr,
+			   tnode(fs, tree, pin, T_DIR));
+		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
+		job_delete_entries(j, tree, pin, E_DIR);
+		job_delete(j, top, NULL, nr, tnode(fs, tree, pin, E_DIR));
+		job_inval(j, ev->leader ? top : tnode(fs, tree, gpin, E_TASK));
+		job_released(j, tree,
+			     tree->view ? pid_nr_ns(ev->tgid_pid, tree->ns) :
+					  ev->tgid,
+			     nr, pin);
+		if (tree->view)
+			job_view_emptied(j, tree, top);
+		/* and every cached inode of the task: */
+		__attribute__((fallthrough));
+	case PIDFS_EV_CHANGE:
+		for (int e = 0; e < NR_PID_ENTRIES; e++)
+			job_inval(j, tnode(fs, tree, pin, (unsigned int)e));
+		break;
 	}
 }
 
@@ -241,40 +362,42 @@ void inval_job_delete_siblings(struct pidfs_fs *fs, struct inval_job *j)
  * would sit in the inode cache, pinning, until memory pressure evicted it.
  * Its inodes are invalidated as well, so an open file's cached pages go
  * and its next read asks, and gets ESRCH.
+ *
+ * The same goes to every view in which the task is seen: one per level
+ * of its struct pid (the view of each namespace from the initial one
+ * down to its own), under its number there, for the nodes the kernel
+ * holds of it there (view.c's table).  The pidfs inodes are the pins':
+ * the pid and task models' pins are the same objects in every view.
  */
 void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
 {
 	struct inval_job *j = arg;
 	struct pidfs_fs *fs = j->fs;
-	pidfs_pin_t pin, gpin;
+	struct node_key tree = { .ns = root_ns(fs) };
+	pidfs_pin_t pin = fs->pin->of_event(ev, 0, root_ns(fs));
 
-	pin = fs->pin->of_event(ev, 0);
-	gpin = fs->pin->of_event(ev, 1);
+	tree_event(j, &tree, ev);
+	/* a mount whose views were never opened pays one load here */
+	if (!__atomic_load_n(&fs->view_nodes, __ATOMIC_RELAXED))
+		goto views_done;
+	for (unsigned int i = 0; ev->pid && i <= ev->pid->level; i++) {
+		tree.ns = ev->pid->numbers[i].ns;
+		tree.view = viewof(tree.ns);
+		tree_event(j, &tree, ev);
+	}
+views_done:
 	switch (ev->ev) {
 	case PIDFS_EV_FORK:
-		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
 		break;
 	case PIDFS_EV_RELEASE:
-		/* task/<tid>/ and its files, under the leader's task/ */
-		job_delete_entries(j, pin, T_DIR);
-		job_delete(j, task_node(gpin, E_TASK), NULL, ev->nr,
-			   task_node(pin, T_DIR));
-		job_released(j, ev, pin);
-		/* then /<nr>/ (a thread's too: Linux resolves /<tid>) */
-		job_delete_entries(j, pin, E_DIR);
-		job_delete(j, FUSE_ROOT_ID, NULL, ev->nr, task_node(pin, E_DIR));
-		job_inval(j, ev->leader ? FUSE_ROOT_ID : task_node(gpin, E_TASK));
 		/* its pidfds keep the exit status, as pidfs_exit() does */
 		pidfd_inode_exit(fs->pidfds, pin,
 				 pidfd_wait_status(ev->exit_code));
 		job_wake_pidfd(fs, j, pin);
-		/* and every cached inode of the task: */
-		__attribute__((fallthrough));
+		break;
 	case PIDFS_EV_CHANGE:
-		if (ev->ev == PIDFS_EV_CHANGE && ev->exit_state)
+		if (ev->exit_state)
 			job_wake_pidfd(fs, j, pin);
-		for (int e = 0; e < NR_PID_ENTRIES; e++)
-			job_inval(j, task_node(pin, e));
 		break;
 	}
 }

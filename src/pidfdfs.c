@@ -28,16 +28,16 @@
  * it has exited, its exit status (the task's own while it is a zombie,
  * its pidfs inode's once reaped).  Never fails: a reaped task is a state.
  */
-void pidfd_view_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti,
-		   struct pidfd_view *v)
+void pidfd_view_of(struct pidfs_fs *fs, const struct node_key *k,
+		   struct task_info *ti, struct pidfd_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->ti = ti;
-	v->serial = fs->pin->serial(pin);
-	if (task_info_of(fs, pin, ti)) {
+	v->serial = fs->pin->serial(k->pin);
+	if (task_info_of(fs, k, ti)) {
 		v->state = PIDFD_REAPED;
-		v->has_exit =
-			pidfd_inode_exit_code(fs->pidfds, pin, &v->exit_code);
+		v->has_exit = pidfd_inode_exit_code(fs->pidfds, k->pin,
+						    &v->exit_code);
 	} else if (ti->exit_state) {
 		v->state = PIDFD_EXITED;
 		v->has_exit = true;
@@ -46,27 +46,27 @@ void pidfd_view_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti,
 }
 
 /* A pidfd file's text, and its attributes; any thread. */
-size_t pidfd_render(struct pidfs_fs *fs, pidfs_pin_t pin,
+size_t pidfd_render(struct pidfs_fs *fs, const struct node_key *k,
 		    struct task_info *ti, char *buf, size_t size)
 {
 	struct pidfd_view v;
 	size_t len;
 
-	pidfd_view_of(fs, pin, ti, &v);
+	pidfd_view_of(fs, k, ti, &v);
 	len = pidfd_show(buf, size, &v);
 	return len < size ? len : size - 1;
 }
 
-void pidfd_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
+void pidfd_attr(struct pidfs_fs *fs, const struct node_key *k,
+		struct stat *st)
 {
-	pidfs_pin_t pin = node_pin(ino);
 	struct task_info ti;
 	struct pidfd_view v;
 	char buf[512];
 
-	pidfd_view_of(fs, pin, &ti, &v);
-	attr_init(fs, st, pid_entries[node_entry(ino)].mode,
-		  fs->pin->serial(pin) << ENTRY_BITS | node_entry(ino));
+	pidfd_view_of(fs, k, &ti, &v);
+	attr_init(fs, st, pid_entries[k->slot].mode,
+		  key_ino(k, fs->pin->serial(k->pin)));
 	st->st_size = (off_t)pidfd_show(buf, sizeof(buf), &v);
 	if (v.state != PIDFD_REAPED) {
 		st->st_uid = ti.uid;
@@ -81,14 +81,14 @@ void pollhandle_drop(void *ph)
 	fuse_pollhandle_destroy(ph);
 }
 
-int pidfd_node_get(struct pidfs_fs *fs, fuse_ino_t ino)
+int pidfd_node_get(struct pidfs_fs *fs, pidfs_pin_t pin)
 {
-	return pidfd_inode_get(fs->pidfds, node_pin(ino));
+	return pidfd_inode_get(fs->pidfds, pin);
 }
 
-void pidfd_node_put(struct pidfs_fs *fs, fuse_ino_t ino, uint64_t n)
+void pidfd_node_put(struct pidfs_fs *fs, pidfs_pin_t pin, uint64_t n)
 {
-	pidfd_inode_put(fs->pidfds, node_pin(ino), n, pollhandle_drop);
+	pidfd_inode_put(fs->pidfds, pin, n, pollhandle_drop);
 }
 
 /*
@@ -112,11 +112,15 @@ void pidfd_write(fuse_req_t req, struct pidfs_fs *fs, fuse_ino_t ino,
 	struct task_info ti;
 	struct inval_job *j, *later;
 	struct pidfs_op op = { .event = inval_on_event };
+	struct node_key k;
 	int err;
 
 	if (pidfd_parse_cmd(buf, size, &cmd))
 		return (void)fuse_reply_err(req, EINVAL);
-	t = fs->pin->task(fs->k, node_pin(ino));
+	if (!node_key_of(fs, ino, &k))
+		return (void)fuse_reply_err(req, ENOENT);
+	/* resolved in the file's own namespace, acted on by the initial's */
+	t = fs->pin->task(fs->k, k.ns, k.pin);
 	if (!t)
 		return (void)fuse_reply_err(req, ESRCH);
 	err = pidfs_task_info(t, &ti);
@@ -161,25 +165,25 @@ void pidfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	unsigned int mask = POLLIN | POLLRDNORM;
 	struct pidfd_view v;
 	struct task_info ti;
+	struct node_key k;
 	void *evicted = NULL;
 
 	count(fs, FUSE_POLL);
-	if (!is_pidfd_node(ino)) {
+	if (!node_key_of(fs, ino, &k) || !key_is_pidfd(&k)) {
 		if (ph)
 			fuse_pollhandle_destroy(ph);
 		if (is_ctl_node(ino))
 			mask |= POLLOUT | POLLWRNORM;
 		return (void)fuse_reply_poll(req, mask);
 	}
-	if (ph &&
-	    pidfd_inode_add_waiter(fs->pidfds, node_pin(ino), ph, &evicted))
+	if (ph && pidfd_inode_add_waiter(fs->pidfds, k.pin, ph, &evicted))
 		fuse_pollhandle_destroy(ph);
 	if (evicted) {
 		/* its poller polls again and hands a fresh handle */
 		fuse_lowlevel_notify_poll(evicted);
 		fuse_pollhandle_destroy(evicted);
 	}
-	pidfd_view_of(fs, node_pin(ino), &ti, &v);
+	pidfd_view_of(fs, &k, &ti, &v);
 	fuse_reply_poll(req, pidfd_poll_mask(v.state));
 }
 
@@ -196,12 +200,14 @@ void pidfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 	struct pidfd_info info;
 	struct pidfd_view v;
 	struct task_info ti;
+	struct node_key k;
 	uint64_t mask = 0;
 	int usize, err;
 	char *out;
 
 	count(fs, FUSE_IOCTL);
-	if (!is_pidfd_node(ino) || !pidfd_is_get_info(cmd))
+	if (!node_key_of(fs, ino, &k) || !key_is_pidfd(&k) ||
+	    !pidfd_is_get_info(cmd))
 		return (void)fuse_reply_err(req, ENOTTY);
 	usize = pidfd_info_size(cmd);
 	if (usize < 0)
@@ -209,7 +215,7 @@ void pidfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 	if (in_bufsz < sizeof(mask) || out_bufsz < (size_t)usize)
 		return (void)fuse_reply_err(req, EINVAL);
 	memcpy(&mask, in_buf, sizeof(mask));
-	pidfd_view_of(fs, node_pin(ino), &ti, &v);
+	pidfd_view_of(fs, &k, &ti, &v);
 	err = pidfd_get_info(&v, mask, &info);
 	if (err)
 		return (void)fuse_reply_err(req, -err);

@@ -21,14 +21,28 @@
 
 #include "pin.h"
 
+/* The task numbered @nr in @ns, with a reference, or NULL. */
+static struct task_struct *get_task_ns(struct pid_namespace *ns, pid_t nr)
+{
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(nr, ns), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	return t;
+}
+
 /* ---- pid: the patch ---------------------------------------------------- */
 
-static pidfs_pin_t pid_lookup(struct pidfs_kernel *k, pid_t nr)
+static pidfs_pin_t pid_lookup(struct pidfs_kernel *k, struct pid_namespace *ns,
+			      pid_t nr)
 {
 	struct pid *pid;
 
 	rcu_read_lock();
-	pid = find_pid_ns(nr, pidfs_kernel_ns(k));
+	pid = find_pid_ns(nr, ns);
 	if (pid && pid_task(pid, PIDTYPE_PID))
 		get_pid(pid);
 	else
@@ -49,6 +63,7 @@ static void pid_put(pidfs_pin_t pin, uint64_t n)
 }
 
 static struct task_struct *pid_pin_task(struct pidfs_kernel *k,
+					struct pid_namespace *ns,
 					pidfs_pin_t pin)
 {
 	return get_pid_task((struct pid *)pin, PIDTYPE_PID);
@@ -60,21 +75,24 @@ static uint64_t pid_pin_serial(pidfs_pin_t pin)
 }
 
 /* pid and task pins both number their inodes by the pid's serial. */
-static uint64_t serial_of_pid(const struct pid *pid)
+static uint64_t serial_of_pid(const struct pid *pid,
+			      const struct pid_namespace *ns)
 {
 	return pid_serial(pid);
 }
 
-static pidfs_pin_t pid_of_event(const struct pidfs_event_rec *ev, int leader)
+static pidfs_pin_t pid_of_event(const struct pidfs_event_rec *ev, int leader,
+				const struct pid_namespace *ns)
 {
 	return (pidfs_pin_t)(leader ? ev->tgid_pid : ev->pid);
 }
 
 /* ---- task: before the patch -------------------------------------------- */
 
-static pidfs_pin_t task_lookup(struct pidfs_kernel *k, pid_t nr)
+static pidfs_pin_t task_lookup(struct pidfs_kernel *k,
+			       struct pid_namespace *ns, pid_t nr)
 {
-	return (pidfs_pin_t)pidfs_get_task(k, nr);
+	return (pidfs_pin_t)get_task_ns(ns, nr);
 }
 
 static void task_get(pidfs_pin_t pin)
@@ -93,6 +111,7 @@ static void task_put(pidfs_pin_t pin, uint64_t n)
  * old proc_pid_*() checked pid_alive().  Reads of it get ESRCH.
  */
 static struct task_struct *task_pin_task(struct pidfs_kernel *k,
+					 struct pid_namespace *ns,
 					 pidfs_pin_t pin)
 {
 	struct task_struct *t = (struct task_struct *)pin;
@@ -107,7 +126,8 @@ static uint64_t task_pin_serial(pidfs_pin_t pin)
 	return ((struct task_struct *)pin)->serial;
 }
 
-static pidfs_pin_t task_of_event(const struct pidfs_event_rec *ev, int leader)
+static pidfs_pin_t task_of_event(const struct pidfs_event_rec *ev, int leader,
+				 const struct pid_namespace *ns)
 {
 	return (pidfs_pin_t)(leader ? ev->task->group_leader : ev->task);
 }
@@ -138,13 +158,14 @@ static pid_t nr_of(pidfs_pin_t pin)
 	return (pid_t)(pin & PID_NR_MASK);
 }
 
-static pidfs_pin_t nr_lookup(struct pidfs_kernel *k, pid_t nr)
+static pidfs_pin_t nr_lookup(struct pidfs_kernel *k, struct pid_namespace *ns,
+			     pid_t nr)
 {
 	pidfs_pin_t pin = 0;
 	struct pid *pid;
 
 	rcu_read_lock();
-	pid = find_pid_ns(nr, pidfs_kernel_ns(k));
+	pid = find_pid_ns(nr, ns);
 	if (pid && pid_task(pid, PIDTYPE_PID))
 		pin = nr_pin(nr, pid);
 	rcu_read_unlock();
@@ -159,11 +180,15 @@ static void nr_put(pidfs_pin_t pin, uint64_t n)
 {
 }
 
-/* Whatever has the number now: after reuse, another task.  The bug. */
+/*
+ * Whatever has the number in @ns now: after reuse, another task.  The
+ * bug, in every namespace.
+ */
 static struct task_struct *nr_pin_task(struct pidfs_kernel *k,
+				       struct pid_namespace *ns,
 				       pidfs_pin_t pin)
 {
-	return pidfs_get_task(k, nr_of(pin));
+	return get_task_ns(ns, nr_of(pin));
 }
 
 /* Inode numbers of the nr model are the number: reused with it. */
@@ -172,14 +197,19 @@ static uint64_t nr_pin_serial(pidfs_pin_t pin)
 	return (uint64_t)nr_of(pin);
 }
 
-static uint64_t nr_serial_of_pid(const struct pid *pid)
+static uint64_t nr_serial_of_pid(const struct pid *pid,
+				 const struct pid_namespace *ns)
 {
-	return (uint64_t)pid_nr(pid);
+	return (uint64_t)pid_nr_ns(pid, ns);
 }
 
-static pidfs_pin_t nr_of_event(const struct pidfs_event_rec *ev, int leader)
+static pidfs_pin_t nr_of_event(const struct pidfs_event_rec *ev, int leader,
+			       const struct pid_namespace *ns)
 {
-	return leader ? nr_pin(ev->tgid, ev->tgid_pid) : nr_pin(ev->nr, ev->pid);
+	const struct pid *pid = leader ? ev->tgid_pid : ev->pid;
+	pid_t nr = pid_nr_ns(pid, ns);
+
+	return nr ? nr_pin(nr, pid) : 0;
 }
 
 /* ---- the books at shutdown ---------------------------------------------- */

@@ -14,6 +14,11 @@
  * FUSE node id and keep no table of inodes: the kernel's lookup count on a
  * node id is exactly the number of references the pin holds.
  *
+ * Pins are taken in a namespace (a view's, /pidns/<id>/; the initial one
+ * for the root): pid and task pins are the same objects in every view;
+ * an nr pin is the number in the view's namespace, resolved there, so
+ * the reuse of a number inside a namespace shows in its view.
+ *
  * All operations may be called from any thread with no lock held; none
  * sleeps except on the task layer's locks.
  *
@@ -56,26 +61,37 @@ struct pidfs_pin_audit {
 struct pidfs_pin_ops {
 	const char *name;
 	/*
-	 * A pin on the task numbered @nr, if one exists now, holding one
-	 * reference; 0 if none.
+	 * A pin on the task numbered @nr in namespace @ns, if one exists
+	 * now, holding one reference; 0 if none.  The namespace is the
+	 * view's: the root's is the initial one (pidfs_kernel_ns()).
 	 */
-	pidfs_pin_t (*lookup)(struct pidfs_kernel *k, pid_t nr);
+	pidfs_pin_t (*lookup)(struct pidfs_kernel *k, struct pid_namespace *ns,
+			      pid_t nr);
 	/* One more reference on a pin that already holds one. */
 	void (*get)(pidfs_pin_t pin);
 	/* Drop @n references. */
 	void (*put)(pidfs_pin_t pin, uint64_t n);
-	/* The task the pin names now, with a reference; NULL if none. */
-	struct task_struct *(*task)(struct pidfs_kernel *k, pidfs_pin_t pin);
+	/*
+	 * The task the pin (taken in @ns) names now, with a reference;
+	 * NULL if none.
+	 */
+	struct task_struct *(*task)(struct pidfs_kernel *k,
+				    struct pid_namespace *ns, pidfs_pin_t pin);
 	/* A number never shared by two tasks' pins (for inode numbers). */
 	uint64_t (*serial)(pidfs_pin_t pin);
 	/*
 	 * The same number for the pin a lookup of @pid's task would take,
-	 * without taking one (readdir's inode numbers).  Call under
+	 * in @ns, without taking one (readdir's inode numbers).  Call under
 	 * rcu_read_lock().
 	 */
-	uint64_t (*serial_of_pid)(const struct pid *pid);
-	/* The pin an event's task has in this model (no reference taken). */
-	pidfs_pin_t (*of_event)(const struct pidfs_event_rec *ev, int leader);
+	uint64_t (*serial_of_pid)(const struct pid *pid,
+				  const struct pid_namespace *ns);
+	/*
+	 * The pin an event's task has in this model in @ns (no reference
+	 * taken); 0 if the task has no number there.
+	 */
+	pidfs_pin_t (*of_event)(const struct pidfs_event_rec *ev, int leader,
+				const struct pid_namespace *ns);
 	/*
 	 * Whether what a shutdown found (@a) is exactly what @refs pins of
 	 * this model hold, and nothing else.

@@ -317,6 +317,27 @@ size_t procfmt_exe(char *buf, size_t size, const struct task_info *ti)
 	return pb.len;
 }
 
+static size_t ns_link(char *buf, size_t size, unsigned int inum)
+{
+	struct pbuf pb;
+
+	pb_init(&pb, buf, size);
+	if (inum)
+		pb_printf(&pb, "pid:[%u]", inum);
+	return pb.len;
+}
+
+size_t procfmt_ns_pid(char *buf, size_t size, const struct task_info *ti)
+{
+	return ns_link(buf, size, ti->ns_inum);
+}
+
+size_t procfmt_ns_pid_for_children(char *buf, size_t size,
+				   const struct task_info *ti)
+{
+	return ns_link(buf, size, ti->ns_for_children_inum);
+}
+
 /* A limit as proc_pid_limits() prints it: a number or "unlimited". */
 static void put_limit(struct pbuf *pb, uint64_t value)
 {

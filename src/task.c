@@ -392,7 +392,15 @@ int pidfs_task_info_ns(struct task_struct *t, struct pid_namespace *ns,
 	info->session = task_session_nr_ns(t, ns);
 	task_info_levels(t, ns, info);
 	info->ns_inum = pid_ns_inum(task_active_pid_ns(t));
-	if (t->pid_ns_for_children)
+	/*
+	 * pidns_for_children_get(): none until the namespace has had an
+	 * init.  Linux keeps child_reaper after the init's death, the model
+	 * clears it at zap_pid_ns_processes(), so a namespace that no longer
+	 * allocates counts as having had one (a failed first fork too).
+	 */
+	if (t->pid_ns_for_children &&
+	    (pid_ns_child_reaper(t->pid_ns_for_children) ||
+	     !pid_ns_allocating(t->pid_ns_for_children)))
 		info->ns_for_children_inum =
 			pid_ns_inum(t->pid_ns_for_children);
 	info->uid = t->uid;

@@ -46,6 +46,11 @@ const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[E_IO] = { "io", S_IFREG | 0400, E_DIR, procfmt_io },
 	[E_WCHAN] = { "wchan", S_IFREG | 0444, E_DIR, procfmt_wchan },
 	[E_MAPS] = { "maps", S_IFREG | 0444, E_DIR, procfmt_empty },
+	/* dr-x--x--x, as Linux's ns directory */
+	[E_NS] = { "ns", S_IFDIR | 0511, E_DIR, NULL },
+	[E_NS_PID] = { "pid", S_IFLNK | 0777, E_NS, procfmt_ns_pid },
+	[E_NS_PID_FOR_CHILDREN] = { "pid_for_children", S_IFLNK | 0777, E_NS,
+				    procfmt_ns_pid_for_children },
 	/* read and write for the owner, as a pidfs inode's S_IRWXU */
 	[E_PIDFD] = { "pidfd", S_IFREG | 0600, E_DIR, NULL },
 	[E_TASK] = { "task", S_IFDIR | 0555, E_DIR, NULL },
@@ -65,6 +70,10 @@ const struct pid_entry pid_entries[NR_PID_ENTRIES] = {
 	[T_IO] = { "io", S_IFREG | 0400, T_DIR, procfmt_io },
 	[T_WCHAN] = { "wchan", S_IFREG | 0444, T_DIR, procfmt_wchan },
 	[T_MAPS] = { "maps", S_IFREG | 0444, T_DIR, procfmt_empty },
+	[T_NS] = { "ns", S_IFDIR | 0511, T_DIR, NULL },
+	[T_NS_PID] = { "pid", S_IFLNK | 0777, T_NS, procfmt_ns_pid },
+	[T_NS_PID_FOR_CHILDREN] = { "pid_for_children", S_IFLNK | 0777, T_NS,
+				    procfmt_ns_pid_for_children },
 	[T_PIDFD] = { "pidfd", S_IFREG | 0600, T_DIR, NULL },
 };
 
@@ -128,60 +137,63 @@ void attr_time_ns(struct stat *st, uint64_t boot, uint64_t ns)
 	st->st_ctim = st->st_atim = st->st_mtim;
 }
 
-/* What the task @pin names shows now; -ESRCH when it is gone. */
-int task_info_of(struct pidfs_fs *fs, pidfs_pin_t pin, struct task_info *ti)
+/*
+ * What the task @k's pin names shows now, seen from @k's namespace;
+ * -ESRCH when it is gone (or has no number there).
+ */
+int task_info_of(struct pidfs_fs *fs, const struct node_key *k,
+		 struct task_info *ti)
 {
-	struct task_struct *t = fs->pin->task(fs->k, pin);
+	struct task_struct *t = fs->pin->task(fs->k, k->ns, k->pin);
 	int err;
 
 	if (!t)
 		return -ESRCH;
-	err = pidfs_task_info(t, ti);
+	err = pidfs_task_info_ns(t, k->ns, ti);
 	put_task_struct(t);
 	return err;
 }
 
-/* Render task entry @e of the task @pin names, into @buf. */
-int task_render(struct pidfs_fs *fs, pidfs_pin_t pin, enum pid_entry_id e,
+/* Render task entry @k of the task its pin names, into @buf. */
+int task_render(struct pidfs_fs *fs, const struct node_key *k,
 		struct task_info *ti, char *buf, size_t size, size_t *len)
 {
 	int err;
 
-	if (e == E_PIDFD || e == T_PIDFD) {
-		*len = pidfd_render(fs, pin, ti, buf, size);
+	if (key_is_pidfd(k)) {
+		*len = pidfd_render(fs, k, ti, buf, size);
 		return 0;
 	}
-	err = task_info_of(fs, pin, ti);
+	err = task_info_of(fs, k, ti);
 
 	if (err)
 		return err;
 	*len = 0;
-	if (pid_entries[e].show) {
-		*len = pid_entries[e].show(buf, size, ti);
+	if (pid_entries[k->slot].show) {
+		*len = pid_entries[k->slot].show(buf, size, ti);
 		if (*len >= size)
 			*len = size - 1;
 	}
 	return 0;
 }
 
-int task_attr(struct pidfs_fs *fs, fuse_ino_t ino, struct stat *st)
+int task_attr(struct pidfs_fs *fs, const struct node_key *k, struct stat *st)
 {
-	pidfs_pin_t pin = node_pin(ino);
-	enum pid_entry_id e = node_entry(ino);
+	enum pid_entry_id e = (enum pid_entry_id)k->slot;
 	struct task_info ti;
 	int err;
 
 	if (e >= NR_PID_ENTRIES)
 		return -ENOENT;
-	if (is_pidfd_node(ino)) {
-		pidfd_attr(fs, ino, st);
+	if (key_is_pidfd(k)) {
+		pidfd_attr(fs, k, st);
 		return 0;
 	}
-	err = task_info_of(fs, pin, &ti);
+	err = task_info_of(fs, k, &ti);
 	if (err)
 		return err;
 	attr_init(fs, st, pid_entries[e].mode,
-		  fs->pin->serial(pin) << ENTRY_BITS | e);
+		  key_ino(k, fs->pin->serial(k->pin)));
 	st->st_uid = ti.uid;
 	st->st_gid = ti.gid;
 	/*
@@ -263,9 +275,11 @@ int visitor_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 int node_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 	      struct stat *st, double *timeout)
 {
+	struct node_key k;
+	enum global_id g;
+	int err;
+
 	*timeout = fs->timeout;
-	if (is_task_node(ino))
-		return task_attr(fs, ino, st);
 	if (is_visitor_node(ino)) {
 		*timeout = 0;
 		return visitor_attr(fs, req, ino, st);
@@ -274,11 +288,16 @@ int node_attr(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 		*timeout = 0;
 		return ctl_node_attr(fs, ino, st);
 	}
-	if (!is_global_node(ino))
+	if (!node_key_of(fs, ino, &k))
 		return -ENOENT;
-	if (globals[ino].dynamic)
+	if (key_is_task(&k))
+		return task_attr(fs, &k, st);
+	g = key_global(&k);
+	if (globals[g].dynamic)
 		*timeout = 0;
-	return global_attr(fs, (enum global_id)ino, st);
+	err = global_attr(fs, g, st);
+	st->st_ino = key_ino(&k, 0);
+	return err;
 }
 
 /*
@@ -291,21 +310,23 @@ int node_render(struct pidfs_fs *fs, fuse_req_t req, fuse_ino_t ino,
 		bool fresh, char *buf, size_t size, size_t *len)
 {
 	struct task_info ti;
+	struct node_key k;
+	enum global_id g;
 
-	if (is_task_node(ino)) {
-		enum pid_entry_id e = node_entry(ino);
-
-		if (e >= NR_PID_ENTRIES || !S_ISREG(pid_entries[e].mode))
-			return -EISDIR;
-		return task_render(fs, node_pin(ino), e, &ti, buf, size, len);
-	}
 	if (is_visitor_node(ino)) {
 		*len = visitor_render(req, ino, &ti, buf, size);
 		return 0;
 	}
-	if (!is_global_node(ino) || !globals[ino].show ||
-	    !S_ISREG(globals[ino].mode))
+	if (!node_key_of(fs, ino, &k))
 		return -EISDIR;
-	*len = global_render(fs, (enum global_id)ino, fresh, buf, size);
+	if (key_is_task(&k)) {
+		if (!S_ISREG(pid_entries[k.slot].mode))
+			return -EISDIR;
+		return task_render(fs, &k, &ti, buf, size, len);
+	}
+	g = key_global(&k);
+	if (!globals[g].show || !S_ISREG(globals[g].mode))
+		return -EISDIR;
+	*len = global_render(fs, g, fresh, buf, size);
 	return 0;
 }

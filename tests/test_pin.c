@@ -29,6 +29,9 @@ static struct pidfs_kernel *k;
 static const struct pidfs_pin_ops *ops;
 static struct task_info ti;	/* large: kept off the stack */
 
+/* The root view's namespace: the initial one. */
+#define NS pidfs_kernel_ns(k)
+
 static void teardown(void)
 {
 	if (k)
@@ -77,7 +80,7 @@ static uint64_t serial_of_nr(pid_t nr)
 	rcu_read_lock();
 	pid = find_pid_ns(nr, pidfs_kernel_ns(k));
 	if (pid)
-		serial = ops->serial_of_pid(pid);
+		serial = ops->serial_of_pid(pid, NS);
 	rcu_read_unlock();
 	return serial;
 }
@@ -136,12 +139,12 @@ START_TEST(test_lookup_live)
 	pid_t c;
 
 	boot(_i);
-	ck_assert_uint_eq(ops->lookup(k, 5), 0);
+	ck_assert_uint_eq(ops->lookup(k, NS, 5), 0);
 	c = fork_ok("live");
-	pin = ops->lookup(k, c);
+	pin = ops->lookup(k, NS, c);
 	ck_assert_uint_ne(pin, 0);
 	ck_assert_uint_lt(pin, (pidfs_pin_t)1 << PIDFS_PIN_BITS);
-	t = ops->task(k, pin);
+	t = ops->task(k, NS, pin);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(t->pid, c);
 	put_task_struct(t);
@@ -162,10 +165,10 @@ START_TEST(test_after_reap_and_reuse)
 
 	boot(_i);
 	c = fork_reusable("victim");
-	pin = ops->lookup(k, c);
+	pin = ops->lookup(k, NS, c);
 	serial = ops->serial(pin);
 	ck_assert_int_eq(pidfs_kill(k, c, 9), 0);
-	ck_assert_ptr_null(ops->task(k, pin));
+	ck_assert_ptr_null(ops->task(k, NS, pin));
 
 	switch ((enum pidfs_pin_model)_i) {
 	case PIDFS_PIN_PID:
@@ -183,7 +186,7 @@ START_TEST(test_after_reap_and_reuse)
 	}
 
 	again = reuse(c);
-	t = ops->task(k, pin);
+	t = ops->task(k, NS, pin);
 	if (_i == PIDFS_PIN_NR) {
 		/* the bare number now names the new task */
 		ck_assert_ptr_nonnull(t);
@@ -211,7 +214,7 @@ static pid_t event_nr;
 static void capture(void *arg, const struct pidfs_event_rec *ev)
 {
 	if (ev->ev == PIDFS_EV_FORK && ev->nr == event_nr)
-		event_pin = ops->of_event(ev, 0);
+		event_pin = ops->of_event(ev, 0, NS);
 }
 
 /* An event names the task by the pin a lookup of it takes. */
@@ -227,10 +230,91 @@ START_TEST(test_of_event)
 	event_nr = 2;
 	c = fork_ok("evented");
 	ck_assert_int_eq(c, 2);
-	pin = ops->lookup(k, c);
+	pin = ops->lookup(k, NS, c);
 	ck_assert_uint_eq(event_pin, pin);
 	ops->put(pin, 1);
 	pidfs_kernel_set_event_hook(k, NULL, NULL);
+}
+END_TEST
+
+/* @nr's number in @ns, 0 if it has none there. */
+static pid_t nr_in(pid_t nr, struct pid_namespace *ns)
+{
+	pid_t v = 0;
+
+	rcu_read_lock();
+	v = pid_nr_ns(find_pid_ns(nr, NS), ns);
+	rcu_read_unlock();
+	return v;
+}
+
+/* A child of @parent whose number in @ns is @want (0: any reusable). */
+static pid_t fork_in_ns(pid_t parent, struct pid_namespace *ns, pid_t want)
+{
+	for (int i = 0; i < 4 * SMALL_PID_MAX; i++) {
+		pid_t c = 0, v;
+
+		ck_assert_int_eq(pidfs_fork(k, parent, "inner", &c), 0);
+		v = nr_in(c, ns);
+		if (want ? v == want : v >= RESERVED_PIDS)
+			return c;
+		ck_assert_int_eq(pidfs_kill(k, c, 0), 0);
+	}
+	ck_abort_msg("number %d never came in the namespace", want);
+	return 0;
+}
+
+/*
+ * Pins taken in a namespace below the initial one: a lookup by the
+ * number there finds the task; an nr pin resolves in that namespace, so
+ * the reuse of a number inside it shows; pid and task pins do not follow.
+ */
+START_TEST(test_pin_in_ns)
+{
+	struct pid_namespace *ns;
+	struct task_struct *t;
+	unsigned int inum;
+	pidfs_pin_t pin;
+	pid_t p, init, c, again, v;
+	uint64_t serial;
+
+	boot(_i);
+	p = fork_ok("unsharer");
+	ck_assert_int_eq(pidfs_unshare_pid(k, p, &inum), 0);
+	ck_assert_int_eq(pidfs_fork(k, p, "init", &init), 0);
+	ns = pidfs_get_pid_ns_for_children(k, p);
+	ck_assert_ptr_nonnull(ns);
+	ck_assert_int_eq(nr_in(init, ns), 1);
+	/* the unsharer has no number inside */
+	ck_assert_int_eq(nr_in(p, ns), 0);
+
+	c = fork_in_ns(init, ns, 0);
+	v = nr_in(c, ns);
+	ck_assert_int_ne(v, c);
+	pin = ops->lookup(k, ns, v);
+	ck_assert_uint_ne(pin, 0);
+	t = ops->task(k, ns, pin);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->pid, c);
+	put_task_struct(t);
+	serial = ops->serial(pin);
+	rcu_read_lock();
+	ck_assert_uint_eq(ops->serial_of_pid(find_pid_ns(v, ns), ns), serial);
+	rcu_read_unlock();
+
+	ck_assert_int_eq(pidfs_kill(k, c, 0), 0);
+	again = fork_in_ns(init, ns, v);
+	t = ops->task(k, ns, pin);
+	if (_i == PIDFS_PIN_NR) {
+		/* the number inside the namespace names the newcomer */
+		ck_assert_ptr_nonnull(t);
+		ck_assert_int_eq(t->pid, again);
+		put_task_struct(t);
+	} else {
+		ck_assert_ptr_null(t);
+	}
+	ops->put(pin, 1);
+	put_pid_ns(ns);
 }
 END_TEST
 
@@ -244,7 +328,7 @@ START_TEST(test_leftovers)
 	boot(_i);
 	for (int i = 0; i < 3; i++) {
 		c[i] = fork_ok("held");
-		pins[i] = ops->lookup(k, c[i]);
+		pins[i] = ops->lookup(k, NS, c[i]);
 	}
 	ops->get(pins[0]);
 	pidfs_kernel_release_all(k);
@@ -278,7 +362,7 @@ START_TEST(test_leftovers_unbalanced)
 	pidfs_pin_t pin;
 
 	boot(_i);
-	pin = ops->lookup(k, fork_ok("held"));
+	pin = ops->lookup(k, NS, fork_ok("held"));
 	ck_assert_uint_ne(pin, 0);
 	pidfs_kernel_release_all(k);
 	rcu_barrier();
@@ -298,6 +382,7 @@ Suite *pin_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_names);
+	tcase_add_loop_test(tc, test_pin_in_ns, 0, 3);
 	tcase_add_loop_test(tc, test_lookup_live, 0, 3);
 	tcase_add_loop_test(tc, test_after_reap_and_reuse, 0, 3);
 	tcase_add_loop_test(tc, test_of_event, 0, 3);

@@ -117,6 +117,18 @@ size_t procfmt_fs_root(char *buf, size_t size, const struct task_info *ti);
 size_t procfmt_exe(char *buf, size_t size, const struct task_info *ti);
 
 /*
+ * The targets of the ns/pid and ns/pid_for_children links: "pid:[<id>]",
+ * the namespace's id as Linux's nsfs names it (the initial one's is
+ * 4026531836).  pid_for_children is empty (ENOENT, as Linux's) once the
+ * task has exited, and while the namespace it unshared has no init yet:
+ * Linux's pidns_for_children_get() refuses a namespace without a
+ * child_reaper.  A visitor has neither (its ids are 0).
+ */
+size_t procfmt_ns_pid(char *buf, size_t size, const struct task_info *ti);
+size_t procfmt_ns_pid_for_children(char *buf, size_t size,
+				   const struct task_info *ti);
+
+/*
  * /proc/<pid>/limits: Linux's table, header and sixteen rows, column for
  * column.  The model limits one resource, the tasks per uid (its nproc,
  * "Max processes" when non-zero); every other row is "unlimited", except

@@ -439,7 +439,7 @@ gone:
 
 static const char *const globals[] = {
 	"ctl",	"meminfo", "pidhash", "requests", "self", "uptime",
-	"stat", "loadavg", "cpuinfo", "sys",	  NULL,
+	"stat", "loadavg", "cpuinfo", "sys", "pidns", NULL,
 };
 
 /* List the root; return the pids listed, after checking the listing. */

@@ -11,15 +11,15 @@
 
 pidfs_mount pid_max=1000
 
-GLOBALS="cpuinfo ctl loadavg meminfo pidhash requests self stat sys uptime"
+GLOBALS="cpuinfo ctl loadavg meminfo pidhash pidns requests self stat sys uptime"
 
 # A fresh mount: init alone.
 expect_eq "$(ls "$MNT" | tr '\n' ' ')" "1 $GLOBALS " \
 	"fresh root lists init and the globals"
-expect_eq "$(ls "$MNT/1" | tr '\n' ' ')" "cmdline comm cwd environ exe fd fdinfo io limits maps pidfd root stat statm status task wchan " \
+expect_eq "$(ls "$MNT/1" | tr '\n' ' ')" "cmdline comm cwd environ exe fd fdinfo io limits maps ns pidfd root stat statm status task wchan " \
 	"a task directory"
 expect_eq "$(ls "$MNT/1/task")" "1" "init's task/"
-expect_eq "$(ls "$MNT/1/task/1" | tr '\n' ' ')" "cmdline comm cwd environ exe fd fdinfo io limits maps pidfd root stat statm status wchan " \
+expect_eq "$(ls "$MNT/1/task/1" | tr '\n' ' ')" "cmdline comm cwd environ exe fd fdinfo io limits maps ns pidfd root stat statm status wchan " \
 	"a thread directory"
 expect_eq "$(ls "$MNT/sys")" "kernel" "/sys"
 expect_eq "$(ls "$MNT/sys/kernel" | tr '\n' ' ')" "osrelease pid_max " \
