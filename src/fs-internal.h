@@ -210,7 +210,6 @@ struct ctl_file {
 };
 
 #define CTL_BUCKETS 64
-#define VIEW_BUCKETS 256
 
 struct view_node;
 
@@ -237,14 +236,19 @@ struct pidfs_fs {
 
 	/*
 	 * The views' node table (view.c): view_lock protects both hashes,
-	 * every entry's count and view_seq.  A mutex, taken by workers and
+	 * every entry's count, view_shift and view_seq.  The hashes are
+	 * allocated at the first view node and doubled whenever the nodes
+	 * outnumber the buckets, so a chain stays short however many nodes
+	 * the kernel holds (ps over 10,000 tasks of a view holds 40,000).
+	 * A mutex, taken by workers and
 	 * the event hook after the task layer has dropped its locks; no call
 	 * into the model is made under it (a namespace's or pin's last
 	 * reference is dropped after it is released).
 	 */
 	pthread_mutex_t view_lock;
-	struct view_node *view_ids[VIEW_BUCKETS];	/* view_lock */
-	struct view_node *view_keys[VIEW_BUCKETS];	/* view_lock */
+	struct view_node **view_ids;			/* view_lock */
+	struct view_node **view_keys;			/* view_lock */
+	unsigned int view_shift;	/* view_lock: 1 << it buckets, or 0 */
 	uint64_t view_seq;				/* view_lock */
 	/* written under view_lock, read without: events skip views at 0 */
 	uint64_t view_nodes;				/* ATOMIC */

@@ -285,6 +285,8 @@ void pidfs_fs_destroy(struct pidfs_fs *fs)
 	inval_stop(fs);
 	ctl_destroy_all(fs);
 	view_release_all(fs, true);
+	free(fs->view_ids);
+	free(fs->view_keys);
 	for (int g = 0; g < NR_GLOBALS; g++) {
 		free(fs->snaps[g].buf);
 		pthread_mutex_destroy(&fs->snaps[g].lock);

@@ -41,18 +41,70 @@ struct view_node {
 	struct view_node *key_next;		/* fs->view_lock */
 };
 
-static unsigned int id_hash(uint64_t nodeid)
+/* The first table's buckets (a shift), and the most it may grow to. */
+#define VIEW_SHIFT_MIN	8
+#define VIEW_SHIFT_MAX	24
+
+/* Fibonacci hashing: the top @shift bits of the product. */
+static unsigned int hash_bits(uint64_t h, unsigned int shift)
 {
-	return (unsigned int)(nodeid % VIEW_BUCKETS);
+	return (unsigned int)((h * UINT64_C(0x9E3779B97F4A7C15)) >>
+			      (64 - shift));
 }
 
-static unsigned int key_hash(const struct node_key *k)
+static unsigned int id_hash(uint64_t nodeid, unsigned int shift)
 {
-	uint64_t h = (uint64_t)(uintptr_t)k->ns * 0x9E3779B97F4A7C15u;
+	return hash_bits(nodeid, shift);
+}
 
-	h ^= (uint64_t)k->pin * 0xC2B2AE3D27D4EB4Fu;
+static unsigned int key_hash(const struct node_key *k, unsigned int shift)
+{
+	uint64_t h = (uint64_t)(uintptr_t)k->ns;
+
+	h ^= (uint64_t)k->pin * UINT64_C(0xC2B2AE3D27D4EB4F);
 	h ^= k->slot;
-	return (unsigned int)((h ^ h >> 29) % VIEW_BUCKETS);
+	return hash_bits(h ^ h >> 29, shift);
+}
+
+/*
+ * Double both hashes (allocate them, the first time) and move every node
+ * over.  On failure the old tables stay: longer chains, nothing lost.
+ * Call with view_lock held.
+ */
+static void view_grow(struct pidfs_fs *fs)
+{
+	unsigned int shift = fs->view_shift ? fs->view_shift + 1 :
+					      VIEW_SHIFT_MIN;
+	size_t n = (size_t)1 << shift;
+	struct view_node **ids, **keys, *v, *next;
+
+	if (shift > VIEW_SHIFT_MAX)
+		return;
+	ids = calloc(n, sizeof(*ids));
+	keys = calloc(n, sizeof(*keys));
+	if (!ids || !keys) {
+		free(ids);
+		free(keys);
+		return;
+	}
+	for (size_t b = 0; fs->view_shift && b < (size_t)1 << fs->view_shift;
+	     b++) {
+		for (v = fs->view_ids[b]; v; v = next) {
+			unsigned int i = id_hash(v->nodeid, shift);
+			unsigned int h = key_hash(&v->key, shift);
+
+			next = v->id_next;
+			v->id_next = ids[i];
+			ids[i] = v;
+			v->key_next = keys[h];
+			keys[h] = v;
+		}
+	}
+	free(fs->view_ids);
+	free(fs->view_keys);
+	fs->view_ids = ids;
+	fs->view_keys = keys;
+	fs->view_shift = shift;
 }
 
 static bool key_eq(const struct node_key *a, const struct node_key *b)
@@ -63,7 +115,11 @@ static bool key_eq(const struct node_key *a, const struct node_key *b)
 /* Call with view_lock held. */
 static struct view_node *find_id(struct pidfs_fs *fs, uint64_t nodeid)
 {
-	struct view_node *v = fs->view_ids[id_hash(nodeid)];
+	struct view_node *v;
+
+	if (!fs->view_shift)
+		return NULL;
+	v = fs->view_ids[id_hash(nodeid, fs->view_shift)];
 
 	while (v && v->nodeid != nodeid)
 		v = v->id_next;
@@ -74,7 +130,11 @@ static struct view_node *find_id(struct pidfs_fs *fs, uint64_t nodeid)
 static struct view_node *find_key(struct pidfs_fs *fs,
 				  const struct node_key *k)
 {
-	struct view_node *v = fs->view_keys[key_hash(k)];
+	struct view_node *v;
+
+	if (!fs->view_shift)
+		return NULL;
+	v = fs->view_keys[key_hash(k, fs->view_shift)];
 
 	while (v && !key_eq(&v->key, k))
 		v = v->key_next;
@@ -86,11 +146,12 @@ static void unhash(struct pidfs_fs *fs, struct view_node *v)
 {
 	struct view_node **pp;
 
-	for (pp = &fs->view_ids[id_hash(v->nodeid)]; *pp != v;
+	for (pp = &fs->view_ids[id_hash(v->nodeid, fs->view_shift)]; *pp != v;
 	     pp = &(*pp)->id_next)
 		;
 	*pp = v->id_next;
-	for (pp = &fs->view_keys[key_hash(&v->key)]; *pp != v;
+	for (pp = &fs->view_keys[key_hash(&v->key, fs->view_shift)];
+	     *pp != v;
 	     pp = &(*pp)->key_next)
 		;
 	*pp = v->key_next;
@@ -147,18 +208,29 @@ int node_key_get(struct pidfs_fs *fs, const struct node_key *k,
 	if (v) {
 		v->nlookup++;
 	} else if (fresh) {
+		unsigned int i, h;
+
+		if (!fs->view_shift ||
+		    __atomic_load_n(&fs->view_nodes, __ATOMIC_RELAXED) >=
+			    (uint64_t)1 << fs->view_shift)
+			view_grow(fs);
+		if (!fs->view_shift)
+			goto out;
 		v = fresh;
 		fresh = NULL;
 		v->key = *k;
 		get_pid_ns(k->ns);
 		v->nlookup = 1;
 		v->nodeid = NODE_VIEW | ++fs->view_seq;
-		v->id_next = fs->view_ids[id_hash(v->nodeid)];
-		fs->view_ids[id_hash(v->nodeid)] = v;
-		v->key_next = fs->view_keys[key_hash(k)];
-		fs->view_keys[key_hash(k)] = v;
+		i = id_hash(v->nodeid, fs->view_shift);
+		h = key_hash(k, fs->view_shift);
+		v->id_next = fs->view_ids[i];
+		fs->view_ids[i] = v;
+		v->key_next = fs->view_keys[h];
+		fs->view_keys[h] = v;
 		__atomic_fetch_add(&fs->view_nodes, 1, __ATOMIC_RELAXED);
 	}
+out:
 	if (v)
 		*ino = v->nodeid;
 	pthread_mutex_unlock(&fs->view_lock);
@@ -281,7 +353,8 @@ void view_release_all(struct pidfs_fs *fs, bool pins)
 	struct view_node *list = NULL, *v;
 
 	pthread_mutex_lock(&fs->view_lock);
-	for (int b = 0; b < VIEW_BUCKETS; b++) {
+	for (size_t b = 0; fs->view_shift && b < (size_t)1 << fs->view_shift;
+	     b++) {
 		while ((v = fs->view_ids[b])) {
 			fs->view_ids[b] = v->id_next;
 			v->id_next = list;

@@ -184,6 +184,18 @@ done
 wait "$r1" "$r2" "$r3"
 pass "readers of two views under 60 forks and kills inside"
 
+# Many nodes of one view at once: its node table doubles several times
+# (256 buckets at first) and every node is still found by id and by key.
+ctl "spawn 600 $i" >/dev/null
+n=0
+for d in "$V"/[0-9]*; do
+	[ -r "$d/status" ] && [ -r "$d/stat" ] && n=$((n + 1))
+done
+[ "$(ls "$V" | grep -c '^[0-9]')" -eq "$n" ] ||
+	fail "a view of $n tasks: its listing and its lookups disagree"
+[ "$n" -gt 600 ] || fail "a view of 600 spawned tasks lists $n"
+pass "a view of $n tasks: every node found as its table grows"
+
 # ---- pins per model across levels -------------------------------------------
 
 pidfs_umount
