@@ -89,8 +89,9 @@ void pid_idr_undo(struct pid_namespace *ns, struct pid *pid, int from)
 {
 	struct pid_tree *tree = ns->tree;
 
+	/* pid->level is not set yet: @ns is the pid's namespace */
 	pthread_mutex_lock(&tree->pidmap_lock);
-	for (int i = from; i <= (int)pid->level; i++)
+	for (int i = from; i <= (int)ns->head.level; i++)
 		idr_remove(&pid->numbers[i].ns->idr, pid->numbers[i].nr);
 	/* On failure to allocate the first pid, reset the state. */
 	if (ns->adding && !ns->nr_allocated)

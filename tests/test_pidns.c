@@ -11,7 +11,8 @@
  * the namespace, its init as child_reaper, PPid 0 across the boundary,
  * orphans reparented inside a namespace, zap_pid_ns_processes() (nested
  * too), ENOMEM after the init's death, the lifetime of a namespace after
- * its last task, and RCU readers against writers across levels.
+ * its last task, and RCU readers against writers across levels; the
+ * task layer's cases run under both allocators (task and task_idr).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -362,14 +363,27 @@ END_TEST
 static struct pidfs_kernel *k;
 static struct task_info ti; /* large: kept off the stack */
 
-static void task_setup(void)
+static void task_setup_alloc(enum pid_alloc alloc)
 {
 	struct pidfs_kernel_params p = { 0 };
 
 	p.hash_shift = -1;
+	p.alloc = alloc;
 	ck_assert_int_eq(pidfs_kernel_create(&p, &k), 0);
 	lm = pidfs_kernel_lowmem(k);
 	root = pidfs_kernel_ns(k);
+	ck_assert_int_eq(pid_ns_alloc(root), alloc);
+}
+
+static void task_setup(void)
+{
+	task_setup_alloc(PID_ALLOC_PIDMAP);
+}
+
+/* The same cases on Linux 4.15's allocator: an IDR per namespace. */
+static void task_setup_idr(void)
+{
+	task_setup_alloc(PID_ALLOC_IDR);
 }
 
 static void task_teardown(void)
@@ -575,7 +589,13 @@ START_TEST(test_zap_nested)
 	st = nstats(root);
 	ck_assert_int_eq(st.nr_namespaces, 1);
 	ck_assert_int_eq(st.nr_pids, 1);
-	ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 1);
+	/* init's: its bitmap page, or its IDR's one leaf */
+	if (pid_ns_alloc(root) == PID_ALLOC_IDR) {
+		ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 0);
+		ck_assert_uint_eq(kind(LOWMEM_IDR).objects, 1);
+	} else {
+		ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 1);
+	}
 	ck_assert_uint_eq(kind(LOWMEM_PID).objects, 1);
 }
 END_TEST
@@ -586,8 +606,11 @@ START_TEST(test_first_fork_failed)
 	pid_t p = fork_ok(1), c;
 
 	unshare_ok(p);
-	/* the task_struct's allocation fails, after the struct pid's */
-	lowmem_fail_nth(lm, 2);
+	/*
+	 * the task_struct's allocation fails, after the struct pid's (and
+	 * under the IDR after the new namespace's first leaf)
+	 */
+	lowmem_fail_nth(lm, pid_ns_alloc(root) == PID_ALLOC_IDR ? 3 : 2);
 	ck_assert_int_eq(pidfs_fork(k, p, NULL, &c), -ENOMEM);
 	lowmem_fail_nth(lm, 0);
 	ck_assert_int_eq(pidfs_fork(k, p, NULL, &c), -ENOMEM);
@@ -717,6 +740,17 @@ Suite *pidns_suite(void)
 
 	tc = tcase_create("task");
 	tcase_add_checked_fixture(tc, task_setup, task_teardown);
+	tcase_add_test(tc, test_fork_into_ns);
+	tcase_add_test(tc, test_reparent_in_ns);
+	tcase_add_test(tc, test_zap_nested);
+	tcase_add_test(tc, test_first_fork_failed);
+	tcase_add_test(tc, test_unshare_enospc);
+	tcase_add_test(tc, test_rcu_across_levels);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("task_idr");
+	tcase_add_checked_fixture(tc, task_setup_idr, task_teardown);
 	tcase_add_test(tc, test_fork_into_ns);
 	tcase_add_test(tc, test_reparent_in_ns);
 	tcase_add_test(tc, test_zap_nested);
