@@ -27,6 +27,7 @@
 #include "pidfs/rcu.h"
 #include "pidfs/task.h"
 
+#include "pidtest.h"
 #include "suites.h"
 
 static struct lowmem *lm;
@@ -34,18 +35,7 @@ static struct pid_namespace *root;
 
 static void make_root(const struct pidfs_arch *arch, int pid_max)
 {
-	struct pid_ns_params p = { 0 };
-
-	lm = lowmem_create(arch->lowmem);
-	ck_assert_ptr_nonnull(lm);
-	p.lowmem = lm;
-	p.arch = arch;
-	p.pid_max = pid_max;
-	p.hash_shift = -1;
-	p.alloc = PID_ALLOC_IDR;
-	root = pid_ns_create(&p);
-	ck_assert_ptr_nonnull(root);
-	ck_assert_int_eq(pid_ns_alloc(root), PID_ALLOC_IDR);
+	root = pidtest_ns_create(arch, pid_max, PID_ALLOC_IDR, &lm);
 }
 
 static void setup(void)
@@ -55,27 +45,11 @@ static void setup(void)
 
 static void teardown(void)
 {
-	pid_ns_destroy(root);
-	root = NULL;
-	lowmem_destroy(lm);
-	lm = NULL;
+	pidtest_ns_destroy(&root, &lm);
 }
 
-static struct lowmem_kind_stats kind(enum lowmem_kind kd)
-{
-	struct lowmem_stats st;
-
-	lowmem_read_stats(lm, &st);
-	return st.kind[kd];
-}
-
-static struct pid_ns_stats nstats(struct pid_namespace *ns)
-{
-	struct pid_ns_stats st;
-
-	pid_ns_read_stats(ns, &st);
-	return st;
-}
+#define kind(kd) pidtest_kind(lm, kd)
+#define nstats(ns) pidtest_nstats(ns)
 
 static struct pid *alloc_ok(struct pid_namespace *ns)
 {
@@ -489,27 +463,14 @@ END_TEST
 static struct pid *stable[RW_MAX];
 static int rw_done; /* ATOMIC */
 
-struct reader {
-	pthread_t thread;
-	uint64_t seed;
-	unsigned long bad, reads;
-};
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void *reader_fn(void *arg)
 {
-	struct reader *r = arg;
+	struct pidtest_reader *r = arg;
 
 	do {
 		for (int i = 0; i < 256; i++) {
-			int nr = 1 + (int)(rnd(&r->seed) % (RW_MAX - 1));
+			int nr =
+				1 + (int)(pidtest_rnd(&r->seed) % (RW_MAX - 1));
 			struct pid *p;
 
 			rcu_read_lock();
@@ -534,7 +495,7 @@ static void *reader_fn(void *arg)
 START_TEST(test_rcu_readers)
 {
 	static struct pid *live[RW_MAX];
-	struct reader r[RW_READERS];
+	struct pidtest_reader r[RW_READERS];
 	uint64_t seed = 0x452821e638d01377ULL;
 
 	ck_assert_int_eq(pid_ns_set_pid_max(root, RW_MAX), 0);
@@ -558,9 +519,9 @@ START_TEST(test_rcu_readers)
 				 0);
 	}
 	for (int op = 0; op < RW_OPS; op++) {
-		int nr = 1 + (int)(rnd(&seed) % (RW_MAX - 1));
+		int nr = 1 + (int)(pidtest_rnd(&seed) % (RW_MAX - 1));
 
-		if (rnd(&seed) % 2) {
+		if (pidtest_rnd(&seed) % 2) {
 			struct pid *p = alloc_pid(root);
 
 			if (p)

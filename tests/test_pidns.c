@@ -25,6 +25,7 @@
 #include "pidfs/rcu.h"
 #include "pidfs/task.h"
 
+#include "pidtest.h"
 #include "suites.h"
 
 /* ---- the pid layer alone -------------------------------------------------- */
@@ -34,16 +35,7 @@ static struct pid_namespace *root;
 
 static void pid_setup_arch(const struct pidfs_arch *arch, int pid_max)
 {
-	struct pid_ns_params p = { 0 };
-
-	lm = lowmem_create(arch->lowmem);
-	ck_assert_ptr_nonnull(lm);
-	p.lowmem = lm;
-	p.arch = arch;
-	p.pid_max = pid_max;
-	p.hash_shift = -1;
-	root = pid_ns_create(&p);
-	ck_assert_ptr_nonnull(root);
+	root = pidtest_ns_create(arch, pid_max, PID_ALLOC_PIDMAP, &lm);
 }
 
 static void pid_setup(void)
@@ -53,27 +45,11 @@ static void pid_setup(void)
 
 static void pid_teardown(void)
 {
-	pid_ns_destroy(root);
-	root = NULL;
-	lowmem_destroy(lm);
-	lm = NULL;
+	pidtest_ns_destroy(&root, &lm);
 }
 
-static struct lowmem_kind_stats kind(enum lowmem_kind kd)
-{
-	struct lowmem_stats st;
-
-	lowmem_read_stats(lm, &st);
-	return st.kind[kd];
-}
-
-static struct pid_ns_stats nstats(struct pid_namespace *ns)
-{
-	struct pid_ns_stats st;
-
-	pid_ns_read_stats(ns, &st);
-	return st;
-}
+#define kind(kd) pidtest_kind(lm, kd)
+#define nstats(ns) pidtest_nstats(ns)
 
 /* A chain of namespaces root = ns[0], ns[1] below it, ... ns[depth]. */
 static void make_chain(struct pid_namespace **ns, unsigned int depth)
@@ -724,6 +700,19 @@ START_TEST(test_rcu_across_levels)
 }
 END_TEST
 
+/* The task layer's cases, under the fixture of @tc's allocator. */
+static void add_task_cases(Suite *s, TCase *tc)
+{
+	tcase_add_test(tc, test_fork_into_ns);
+	tcase_add_test(tc, test_reparent_in_ns);
+	tcase_add_test(tc, test_zap_nested);
+	tcase_add_test(tc, test_first_fork_failed);
+	tcase_add_test(tc, test_unshare_enospc);
+	tcase_add_test(tc, test_rcu_across_levels);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+}
+
 Suite *pidns_suite(void)
 {
 	Suite *s = suite_create("pidns");
@@ -740,25 +729,10 @@ Suite *pidns_suite(void)
 
 	tc = tcase_create("task");
 	tcase_add_checked_fixture(tc, task_setup, task_teardown);
-	tcase_add_test(tc, test_fork_into_ns);
-	tcase_add_test(tc, test_reparent_in_ns);
-	tcase_add_test(tc, test_zap_nested);
-	tcase_add_test(tc, test_first_fork_failed);
-	tcase_add_test(tc, test_unshare_enospc);
-	tcase_add_test(tc, test_rcu_across_levels);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
+	add_task_cases(s, tc);
 
 	tc = tcase_create("task_idr");
 	tcase_add_checked_fixture(tc, task_setup_idr, task_teardown);
-	tcase_add_test(tc, test_fork_into_ns);
-	tcase_add_test(tc, test_reparent_in_ns);
-	tcase_add_test(tc, test_zap_nested);
-	tcase_add_test(tc, test_first_fork_failed);
-	tcase_add_test(tc, test_unshare_enospc);
-	tcase_add_test(tc, test_rcu_across_levels);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-
+	add_task_cases(s, tc);
 	return s;
 }
