@@ -27,6 +27,7 @@
 #include "pidfs/lowmem.h"
 #include "pidfs/rcu.h"
 
+#include "pidtest.h"
 #include "suites.h"
 
 #define ZONE_BYTES (UINT64_C(64) << 20)
@@ -164,6 +165,17 @@ START_TEST(test_cyclic_wrap)
 	ck_assert_ptr_null(find(299));
 	/* -ENOSPC leaves the cursor alone. */
 	ck_assert_uint_eq(idr_get_cursor(&idr), 999);
+	/*
+	 * A lowered end (pid_max) below the cursor: the wrap's pass stops
+	 * at the end, not at the cursor, so 640 stays out.
+	 */
+	ck_assert_ptr_eq(idr_remove(&idr, 640), val(640));
+	ck_assert_ptr_eq(idr_remove(&idr, 400), val(400));
+	ck_assert_int_eq(idr_alloc_cyclic(&idr, val(400), RESERVED_PIDS, 500),
+			 400);
+	ck_assert_int_eq(idr_alloc_cyclic(&idr, NULL, RESERVED_PIDS, 500),
+			 -ENOSPC);
+	ck_assert_ptr_null(find(640));
 	check_charged();
 }
 END_TEST
@@ -471,31 +483,18 @@ END_TEST
 static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
 static int writers_done; /* ATOMIC */
 
-struct rthread {
-	pthread_t thread;
-	uint64_t seed;
-	unsigned long bad, reads;
-};
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void *reader_fn(void *arg)
 {
-	struct rthread *r = arg;
+	struct pidtest_reader *r = arg;
 
 	do {
 		for (int k = 0; k < 256; k++) {
-			int id = (int)(rnd(&r->seed) % RW_RANGE);
+			int id = (int)(pidtest_rnd(&r->seed) % RW_RANGE);
 			void *p;
 
 			if (k % 16 == 0)
-				id = (1 << 18) + (int)(rnd(&r->seed) % 64);
+				id = (1 << 18) +
+				     (int)(pidtest_rnd(&r->seed) % 64);
 			rcu_read_lock();
 			p = idr_find(&idr, id);
 			/* a value is always its own id's, never torn */
@@ -516,7 +515,7 @@ static void *reader_fn(void *arg)
 
 START_TEST(test_rcu_readers)
 {
-	struct rthread r[NR_READERS];
+	struct pidtest_reader r[NR_READERS];
 	uint64_t seed = 0x243f6a8885a308d3ULL;
 	int high = -1;
 
@@ -532,10 +531,10 @@ START_TEST(test_rcu_readers)
 				 0);
 	}
 	for (int op = 0; op < WRITER_OPS; op++) {
-		int id = (int)(rnd(&seed) % RW_RANGE);
+		int id = (int)(pidtest_rnd(&seed) % RW_RANGE);
 
 		pthread_mutex_lock(&wlock);
-		switch (rnd(&seed) % 4) {
+		switch (pidtest_rnd(&seed) % 4) {
 		case 0:
 		case 1:
 			/* as alloc_pid(): NULL, then the value */
@@ -599,8 +598,9 @@ static int ref_cyclic(struct ref *ref, int start, int end)
 	if (curr < start)
 		curr = start;
 	id = curr < end ? ref_first_free(ref, curr, end) : -ENOSPC;
+	/* 4.15: the second pass is bounded by @end too */
 	if (id == -ENOSPC && curr > start)
-		id = ref_first_free(ref, start, curr);
+		id = ref_first_free(ref, start, end);
 	if (id >= 0) {
 		ref->used[id] = 1;
 		ref->cursor = (unsigned int)id + 1;
@@ -625,8 +625,8 @@ START_TEST(test_lockstep)
 	memset(&ref, 0, sizeof(ref));
 	idr_make(0);
 	for (int op = 0; op < LS_OPS; op++) {
-		uint64_t r = rnd(&seed);
-		int id = (int)(rnd(&seed) % LS_MAX), got, want;
+		uint64_t r = pidtest_rnd(&seed);
+		int id = (int)(pidtest_rnd(&seed) % LS_MAX), got, want;
 		/* phases: mostly allocating, then mostly freeing */
 		bool filling = (op / 20000) % 2 == 0;
 
