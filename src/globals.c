@@ -179,10 +179,17 @@ static size_t show_meminfo(struct pidfs_fs *fs, char *buf, size_t size)
 
 static size_t show_pidhash(struct pidfs_fs *fs, char *buf, size_t size)
 {
+	struct pid_cache_stats caches[MAX_PID_NS_LEVEL + 1];
+	struct pid_namespace *ns = pidfs_kernel_ns(fs->k);
 	struct pid_ns_stats st;
+	size_t len;
+	int n;
 
-	pid_ns_read_stats(pidfs_kernel_ns(fs->k), &st);
-	return procfmt_pidhash(buf, size, &st);
+	pid_ns_read_stats(ns, &st);
+	n = pid_ns_read_cache_stats(ns, caches);
+	len = procfmt_pidhash(buf, size, &st);
+	return len + procfmt_pid_caches(buf + (len < size ? len : size),
+					len < size ? size - len : 0, caches, n);
 }
 
 static size_t show_requests(struct pidfs_fs *fs, char *buf, size_t size)

@@ -526,6 +526,23 @@ size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st)
 	return pb.len;
 }
 
+size_t procfmt_pid_caches(char *buf, size_t size,
+			  const struct pid_cache_stats *st, int n)
+{
+	struct pbuf pb;
+
+	pb_init(&pb, buf, size);
+	for (int i = 0; i < n; i++) {
+		const char *c = st[i].name;
+
+		pb_printf(&pb, "%s_objects: %d\n%s_objsize: %zu\n", c,
+			  st[i].nr_pids, c, st[i].charged_size);
+		pb_printf(&pb, "%s_host_size: %zu\n%s_allocated: %" PRIu64 "\n",
+			  c, st[i].host_size, c, st[i].allocated);
+	}
+	return pb.len;
+}
+
 size_t procfmt_uptime(char *buf, size_t size, uint64_t uptime_ns,
 		      uint64_t idle_ns)
 {

@@ -819,6 +819,34 @@ START_TEST(test_pidhash_idr)
 }
 END_TEST
 
+/* The per-level caches: four lines each, named as 2.6.24's slabs. */
+START_TEST(test_pid_caches)
+{
+	static const char want[] = "pid_objects: 7\n"
+				   "pid_objsize: 36\n"
+				   "pid_host_size: 80\n"
+				   "pid_allocated: 9\n"
+				   "pid_33_objects: 1\n"
+				   "pid_33_objsize: 556\n"
+				   "pid_33_host_size: 848\n"
+				   "pid_33_allocated: 5000000000\n";
+	struct pid_cache_stats st[2] = {
+		{ "pid", 0, 80, 36, 7, 9 },
+		{ "pid_33", 32, 848, 556, 1, UINT64_C(5000000000) },
+	};
+	char buf[BUF_SIZE], small[20];
+
+	ck_assert_uint_eq(procfmt_pid_caches(buf, sizeof(buf), st, 2),
+			  sizeof(want) - 1);
+	ck_assert_str_eq(buf, want);
+	ck_assert_uint_eq(procfmt_pid_caches(buf, sizeof(buf), st, 0), 0);
+	/* truncated: the length it wanted, and what fits */
+	ck_assert_uint_eq(procfmt_pid_caches(small, sizeof(small), st, 2),
+			  sizeof(want) - 1);
+	ck_assert_str_eq(small, "pid_objects: 7\npid_");
+}
+END_TEST
+
 START_TEST(test_uptime)
 {
 	char buf[64];
@@ -1016,6 +1044,7 @@ Suite *procfmt_suite(void)
 	tcase_add_test(tc, test_kv_layout);
 	tcase_add_test(tc, test_pidhash);
 	tcase_add_test(tc, test_pidhash_idr);
+	tcase_add_test(tc, test_pid_caches);
 	tcase_add_test(tc, test_uptime);
 	tcase_add_test(tc, test_loadavg);
 	tcase_add_test(tc, test_stat_global);

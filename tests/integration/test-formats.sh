@@ -266,9 +266,11 @@ if [ "$alloc" = idr ]; then
 else
 	pkeys="alloc pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps hash_charged pid_max_limit pid_struct_size"
 fi
+# then the struct pid caches: only level 0's in a mount that never unshared
+pkeys="$pkeys pid_objects pid_objsize pid_host_size pid_allocated"
 expect_eq "$(cut -d: -f1 "$MNT/pidhash" | tr '\n' ' ')" "$pkeys " \
 	"pidhash: keys in order"
-sed 1d "$MNT/pidhash" | grep -qvE '^[a-z_]+: [0-9]+$' &&
+sed 1d "$MNT/pidhash" | grep -qvE '^[a-z0-9_]+: [0-9]+$' &&
 	fail "pidhash: a line not 'key: N'"
 ph() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/pidhash"; }
 expect_eq "$(ph pid_max)" 5000 "pidhash: pid_max"
@@ -292,6 +294,8 @@ expect_eq "$(ph serials)" "$extra" "pidhash: serials handed out"
 expect_eq "$(ph wraps)" 0 "pidhash: no wrap yet"
 expect_eq "$(ph pid_max_limit)" 32768 "pidhash: i386's PID_MAX_LIMIT"
 expect_eq "$(ph pid_struct_size)" 36 "pidhash: i386's struct pid"
+expect_eq "$(ph pid_objects)" 6 "pidhash: the pid cache holds every pid"
+expect_eq "$(ph pid_objsize)" 36 "pidhash: the pid cache's objects, i386's"
 
 # ---- the rest --------------------------------------------------------------
 

@@ -96,6 +96,13 @@ for g in ctl pidns pidhash requests; do
 done
 pass "a view has no ctl, pidns, pidhash or requests"
 
+# /pidhash lists a cache per level: "pid_2" holds the level-1 pids, the
+# four of this namespace, each charged 2.6.24's 44 + 16 bytes on i386
+ph() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/pidhash"; }
+expect_eq "$(ph pid_2_objects):$(ph pid_2_objsize)" 4:60 \
+	"pidhash: the level-1 cache pid_2, its pids and their charge"
+expect_eq "$(ph pid_objsize)" 36 "pidhash: the level-0 cache pid, the patch's"
+
 expect_eq "$(status_field "$V/1/status" Pid):$(status_field "$V/1/status" PPid)" \
 	1:0 "the init in its view: Pid 1, PPid 0 across the boundary"
 expect_eq "$(status_field "$V/4/status" NSpid)" 4 \
