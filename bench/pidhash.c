@@ -50,7 +50,10 @@
  *             multiplier and with the 2006 one;
  *   idr       Linux 4.15's IDR (src/idr.c), which replaced the pidmap
  *             and the hash, against them: lookup, a full walk in order,
- *             memory, and allocation at 10%, 50% and 90% (bench/idr.c).
+ *             memory, and allocation at 10%, 50% and 90% (bench/idr.c);
+ *   levels    find_pid_ns(), find_get_pid_ns() and alloc_pid()+free_pid()
+ *             at pid namespace levels 0, 1, 8 and 32, and level 0
+ *             against pidfs's lookup before namespaces (bench/pidns.c).
  *
  * Run:  make bench, or bench/pidhash [-r ROUNDS] [-t SECONDS] [-s]
  *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds
@@ -85,6 +88,7 @@
 
 #include "idr.h"
 #include "lib.h"
+#include "pidns.h"
 #include "prepatch.h"
 
 /* hash_long()'s multiplier in 2006; pid.h has the one of Linux >= 4.7. */
@@ -1269,9 +1273,10 @@ static void usage(FILE *f, const char *prog)
 		"  -Z SIZING    hash sized \"patch\", \"load\" or \"pidmax\" only\n"
 		"  -n OPS       phases of OPS operations, not of a time: for\n"
 		"               valgrind --tool=callgrind (instructions per op)\n"
-		"  -o SECTIONS  letters of the sections to run (default lcfmai):\n"
+		"  -o SECTIONS  letters of the sections to run (default lcfmain):\n"
 		"               l lookup, c concurrent lookups, f fork+reap,\n"
-		"               m memory, a alloc_pid+free_pid, i the IDR\n",
+		"               m memory, a alloc_pid+free_pid, i the IDR,\n"
+		"               n pid namespace levels 0, 1, 8, 32\n",
 		prog);
 }
 
@@ -1279,11 +1284,12 @@ int main(int argc, char **argv)
 {
 	static const int sizes[] = { 1000, 32768, 1000000 };
 	struct idr_bench_opt iopt;
+	struct pidns_bench_opt nopt;
 	int c, nsizes = 3;
 
 	opt.rounds = bench_quick() ? 5 : 7;
 	opt.seconds = bench_quick() ? 0.01 : 0.05;
-	opt.sections = "lcfmai";
+	opt.sections = "lcfmain";
 	while ((c = getopt(argc, argv, "r:t:n:N:Z:so:h")) != -1) {
 		switch (c) {
 		case 'r':
@@ -1326,6 +1332,7 @@ int main(int argc, char **argv)
 	if (opt.only_size > 0)
 		nsizes = 1;
 	iopt = (struct idr_bench_opt){ opt.rounds, opt.seconds, opt.count };
+	nopt = (struct pidns_bench_opt){ opt.rounds, opt.seconds, opt.count };
 	srandom(1);
 	zone = lowmem_create(LOWMEM_MAX_BUDGET);
 	if (!zone)
@@ -1397,6 +1404,11 @@ int main(int argc, char **argv)
 		}
 		if (section('i')) {
 			idr_bench_size(&iopt, n);
+			printf("\n");
+		}
+		/* 32 levels of a million pids: 800 MiB; not that size */
+		if (section('n') && n <= 32768) {
+			pidns_bench_levels(&nopt, n);
 			printf("\n");
 		}
 		free(keys);
