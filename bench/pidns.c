@@ -247,7 +247,8 @@ static void flat_destroy(struct flat *f)
 /* -- the timed loops ------------------------------------------------------ */
 
 /* ns per lookup in @t's deepest namespace; @get: with a reference. */
-static double time_tree_lookups(const struct pidns_bench_opt *o,
+static __attribute__((noinline)) double
+time_tree_lookups(const struct pidns_bench_opt *o,
 				const struct tree *t, bool get,
 				uint64_t *misses)
 {
@@ -278,7 +279,8 @@ static double time_tree_lookups(const struct pidns_bench_opt *o,
 }
 
 /* The same on the flat table, with the old find_get_pid() and put_pid(). */
-static double time_flat_lookups(const struct pidns_bench_opt *o,
+static __attribute__((noinline)) double
+time_flat_lookups(const struct pidns_bench_opt *o,
 				const struct flat *f, const int *keys,
 				bool get, uint64_t *misses)
 {
