@@ -25,8 +25,9 @@ void idr_bench_size(const struct idr_bench_opt *o, int n);
 
 /*
  * idr_alloc_cyclic()+idr_remove() against the pidmap's alloc+free, with
- * @occ of pid_max 32768 in use, the same numbers in both.
+ * @occ of @pid_max in use, the same numbers in both.
  */
-void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ);
+void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ,
+			  int pid_max);
 
 #endif /* PIDFS_BENCH_IDR_H */

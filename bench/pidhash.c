@@ -1423,11 +1423,15 @@ int main(int argc, char **argv)
 	}
 	if (section('i')) {
 		printf("the IDR's alloc_cyclic+remove against the pidmap, "
-		       "pid_max %d:\n",
-		       PID_MAX_DEFAULT);
-		idr_bench_alloc_free(&iopt, 0.10);
-		idr_bench_alloc_free(&iopt, 0.50);
-		idr_bench_alloc_free(&iopt, 0.90);
+		       "pid_max %d%s:\n",
+		       PID_MAX_DEFAULT, nsizes > 2 ? " and 4194304" : "");
+		idr_bench_alloc_free(&iopt, 0.10, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&iopt, 0.50, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&iopt, 0.90, PID_MAX_DEFAULT);
+		/* millions of live ids: not for a look */
+		for (int i = 0; nsizes > 2 && i < 3; i++)
+			idr_bench_alloc_free(&iopt, (double)(1 + 4 * i) / 10,
+					     PID_MAX_LIMIT);
 	}
 	return 0;
 }

@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# make bench: run bench/pidhash, bench/fs, bench/pin and bench/pidfd with
-# fixed parameters, collect their rows in one CSV file, and print one summary
-# table: every target of doc/performance.md, what this run measured, and
-# whether it is met.
+# make bench: run bench/pidhash, bench/fs, bench/pin, bench/pidfd and
+# bench/procps with fixed parameters, collect their rows in one CSV file,
+# and print one summary table: every target of doc/performance.md, what
+# this run measured, and whether it is met.
 #
-#   make bench                      # about 4 minutes; writes bench/results.csv
+#   make bench                      # about 6 minutes; writes bench/results.csv
 #   make bench BENCH_QUICK=1        # under a minute, for a look
 #   make bench BENCH_CSV=/tmp/r.csv # results elsewhere
 #
@@ -57,7 +57,7 @@ echo "pidfs benchmarks: $(uname -r), $ncpu x $cpu, $mem," \
 	"load $(cut -d' ' -f1-3 /proc/loadavg)${quick:+, quick}"
 
 status=0
-for b in pidhash fs pin pidfd; do
+for b in pidhash fs pin pidfd procps; do
 	echo
 	echo "==== bench/$b"
 	"$top_builddir/bench/$b" || { status=$?; echo "bench/$b failed ($status)"; }
@@ -181,6 +181,20 @@ END {
 	line("idr_find vs find_pid (4.15 IDR), 32768, load sizing", \
 		least("pidhash.idr.lookup", "^idr_find n=32768 hash=load"), \
 		"<=", "1.5")
+	line("find_get_pid level 0 vs before namespaces, 32768", \
+		least("pidhash.levels.vs_flat", \
+		      "^pid.find_get level=0 n=32768"), ">=", "0.95")
+	info("  (the same, 1000 pids)", \
+		least("pidhash.levels.vs_flat", \
+		      "^pid.find_get level=0 n=1000$"))
+	info("find_pid_ns at level 32 / level 0, 32768 (time)", \
+		least("pidhash.levels.find", "^level=32 n=32768"))
+	info("alloc_pid+free_pid at level 32 / level 0 (time)", \
+		least("pidhash.levels.alloc_free", "^level=32 n=32768"))
+	info("ps -e over the tasks: IDR / pidmap time (commit 0.64)", \
+		least("procps.ps", "^idr n="))
+	info("pstree over the tasks: IDR / pidmap time (commit 0.57)", \
+		least("procps.pstree", "^idr n="))
 	line("pid model: bytes charged per pinned dead task", \
 		least("pin.charged", "^pid ", 1), "<=", "36")
 	line("pid model: daemon RSS bytes per pinned dead task", \
