@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The modelled machines: sizes from 2.6.17's layouts (2.6.24's for the
- * struct pid of a namespace below the initial one), summed in
- * doc/design.md ("The modelled machine").
+ * struct pid of a namespace below the initial one; 4.15's for the IDR's
+ * node), summed in doc/design.md ("The modelled machine") and idr.h.
  */
 #include <string.h>
 
@@ -25,6 +25,7 @@ const struct pidfs_arch pidfs_arch_i386 = {
 	.hlist_head_size = 4,
 	.dentry_size = 132,
 	.proc_inode_size = 356,
+	.radix_tree_node_size = 300,	/* idr.h's IDR_NODE_BYTES_I386 */
 	.pid_max_limit = 32768,
 	.lowmem = 896 * MIB,
 };
@@ -42,6 +43,7 @@ const struct pidfs_arch pidfs_arch_x86_64 = {
 	.hlist_head_size = 8,
 	.dentry_size = 208,
 	.proc_inode_size = 608,
+	.radix_tree_node_size = 576,	/* IDR_NODE_BYTES_X86_64 */
 	.pid_max_limit = 4 * 1024 * 1024,
 	.lowmem = 1024 * MIB,
 };

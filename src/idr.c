@@ -143,20 +143,34 @@ static void node_tag_clear(struct idr *idr, struct radix_tree_node *node,
 
 /*
  * Fill the reserve to @nr nodes.  The only place the IDR allocates, so
- * the only place it can fail, always before the tree changes.
+ * the only place it can fail, always before the tree changes; a failure
+ * frees the nodes it had taken, so the zone too is as it was.
  */
 static int idr_reserve(struct idr *idr, unsigned int nr)
 {
+	unsigned int had = idr->nr_reserve;
+
 	while (idr->nr_reserve < nr) {
 		struct radix_tree_node *node = kmem_cache_alloc(idr->cachep);
 
 		if (!node)
-			return -ENOMEM;
+			goto fail;
 		node->parent = idr->reserve;
 		idr->reserve = node;
 		idr->nr_reserve++;
 	}
 	return 0;
+
+fail:
+	/* Give back what this call took: the zone is as it was. */
+	while (idr->nr_reserve > had) {
+		struct radix_tree_node *node = idr->reserve;
+
+		idr->reserve = node->parent;
+		idr->nr_reserve--;
+		kmem_cache_free(idr->cachep, node);
+	}
+	return -ENOMEM;
 }
 
 /* radix_tree_node_alloc(), from the reserve idr_reserve() filled. */
@@ -314,10 +328,14 @@ grow:
 
 		while (start > shift_maxindex(top))
 			top += RADIX_TREE_MAP_SHIFT;
-		/* new levels on top, then at most one node per level below */
+		/*
+		 * One node per level of the path down from the top: all of
+		 * them new, since @start is beyond the old top's reach, and
+		 * above the old top every level is new too.
+		 */
 		levels = shift_levels(top);
 		if (child)
-			levels += (top - shift) / RADIX_TREE_MAP_SHIFT + 1;
+			levels += (top - shift) / RADIX_TREE_MAP_SHIFT;
 		err = idr_reserve(idr, levels);
 		if (err)
 			return err;
@@ -363,7 +381,7 @@ grow:
 
 int idr_alloc(struct idr *idr, void *ptr, int start, int end)
 {
-	struct radix_tree_node *node;
+	struct radix_tree_node *node = NULL;
 	unsigned long index = (unsigned long)start;
 	unsigned long max = end > 0 ? (unsigned long)end - 1 : INT_MAX;
 	int offset;
@@ -388,8 +406,13 @@ int idr_alloc_cyclic(struct idr *idr, void *ptr, int start, int end)
 	if (curr < start)
 		curr = start;
 	id = idr_alloc(idr, ptr, curr, end);
+	/*
+	 * The second pass is bounded by @end, not by the cursor, as 4.15's:
+	 * a cursor left above a lowered @end (pid_max) must not let an id
+	 * at or above @end out.
+	 */
 	if (id == -ENOSPC && curr > start)
-		id = idr_alloc(idr, ptr, start, curr);
+		id = idr_alloc(idr, ptr, start, end);
 	if (id >= 0)
 		idr_set_cursor(idr, (unsigned int)id + 1u);
 	return id;
@@ -514,18 +537,32 @@ int idr_for_each(const struct idr *idr, int (*fn)(int id, void *p, void *data),
 
 /* ---- life ---------------------------------------------------------------- */
 
-int idr_init(struct idr *idr, struct lowmem *lm, size_t node_bytes)
+struct kmem_cache *pidfs_idr_cache_create(struct lowmem *lm, size_t node_bytes)
 {
-	memset(idr, 0, sizeof(*idr));
-	if (!lm)
-		return -EINVAL;
-	idr->cachep = kmem_cache_create_charged(
+	return kmem_cache_create_charged(
 		lm, "radix_tree_node", LOWMEM_IDR,
 		sizeof(struct radix_tree_node),
 		node_bytes ? node_bytes : sizeof(struct radix_tree_node));
-	if (!idr->cachep)
-		return -ENOMEM;
+}
+
+void pidfs_idr_init_cache(struct idr *idr, struct kmem_cache *cachep)
+{
+	memset(idr, 0, sizeof(*idr));
+	idr->cachep = cachep;
 	idr->root_free = true;
+}
+
+int idr_init(struct idr *idr, struct lowmem *lm, size_t node_bytes)
+{
+	struct kmem_cache *cachep;
+
+	memset(idr, 0, sizeof(*idr));
+	if (!lm)
+		return -EINVAL;
+	cachep = pidfs_idr_cache_create(lm, node_bytes);
+	if (!cachep)
+		return -ENOMEM;
+	pidfs_idr_init_cache(idr, cachep);
 	return 0;
 }
 

@@ -34,7 +34,8 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	    task_size > TASK_SIZE_MAX || lowmem < LOWMEM_MIN_BUDGET ||
 	    lowmem > LOWMEM_MAX_BUDGET || params->pid_max < 0 ||
 	    params->pid_max > arch->pid_max_limit || params->hash_shift < -1 ||
-	    params->hash_shift > PIDHASH_SHIFT_LIMIT)
+	    params->hash_shift > PIDHASH_SHIFT_LIMIT ||
+	    (unsigned int)params->alloc >= PID_ALLOC_NR)
 		return -EINVAL;
 
 	k = calloc(1, sizeof(*k));
@@ -59,6 +60,7 @@ int pidfs_kernel_create(const struct pidfs_kernel_params *params,
 	nsp.arch = arch;
 	nsp.pid_max = params->pid_max;
 	nsp.hash_shift = params->hash_shift;
+	nsp.alloc = params->alloc;
 	k->ns = pid_ns_create(&nsp);
 	if (!k->ns)
 		goto out_lowmem;

@@ -37,7 +37,9 @@
 	  "open files of their own, no page cache")			\
 	X(arch, VALUE, "i386|x86_64", "the modelled machine (default: i386)") \
 	X(charge_refs, VALUE, "0|1", "charge a dentry and a proc_inode per\n" \
-	  "kernel reference (default: 1)")
+	  "kernel reference (default: 1)")				\
+	X(alloc, VALUE, "pidmap|idr", "pid allocator: the patch's bitmap\n" \
+	  "and hash, or Linux 4.15's IDR (default: pidmap)")
 /* clang-format on */
 
 /* clang-format off */

@@ -178,6 +178,12 @@ int pidfs_config_set(struct pidfs_config *c, const char *key,
 			return bad(why, why_size, key, value,
 				   "must be i386 or x86_64");
 		c->kp.arch = arch;
+	} else if (!strcmp(key, "alloc")) {
+		m = value ? pid_alloc_by_name(value) : -1;
+		if (m < 0)
+			return bad(why, why_size, key, value,
+				   "must be pidmap or idr");
+		c->kp.alloc = (enum pid_alloc)m;
 	} else if (!strcmp(key, "charge_refs")) {
 		if (!pidfs_parse_uint(value, 1, &v))
 			return bad(why, why_size, key, value, "must be 0 or 1");

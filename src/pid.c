@@ -19,6 +19,11 @@
  * counter and one slab cache per level (baf8f0f82dd7: "pid", then
  * "pid_<level + 1>"); each namespace has its own bitmap and last_pid.
  *
+ * A tree made with PID_ALLOC_IDR has neither bitmaps nor hash: each
+ * namespace's IDR numbers and holds its pids, as in Linux 4.15.  The
+ * functions below branch once on the namespace's allocator; the IDR's
+ * side is in src/pid_idr.c, whose top comment has its semantics.
+ *
  * Where pidfs departs from the kernel, and why:
  *  - the tree's state hangs off its initial namespace (the kernel has
  *    globals), so tests and several mounts each have their own;
@@ -42,10 +47,11 @@
  *    pages only (the slab object of struct pid_namespace is not).
  *
  * Locking: the bitmaps are lock-free (atomic test-and-set, atomic
- * nr_free); the tree's pidmap_lock serialises hash-chain updates,
- * bitmap-page installation, the tree's list of namespaces and its
- * counters; lookups walk chains under rcu_read_lock().  Order:
- * tasklist_lock, then pidmap_lock.
+ * nr_free); the tree's pidmap_lock serialises hash-chain updates, every
+ * change to a namespace's IDR, bitmap-page installation, the tree's list
+ * of namespaces and its counters; lookups walk chains, or the IDR, under
+ * rcu_read_lock().  Order: tasklist_lock, then pidmap_lock, then the
+ * slab caches' locks (the IDR allocates its nodes under pidmap_lock).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -263,6 +269,8 @@ bool pidmap_reserve_zero(struct pid_namespace *ns)
 
 int pid_ns_next_pidmap(struct pid_namespace *ns, int last)
 {
+	if (pid_ns_uses_idr(ns))
+		return pid_idr_next(ns, last);
 	return next_pidmap(ns, last);
 }
 
@@ -311,20 +319,32 @@ static inline struct upid **upid_bucket(struct pid_tree *tree,
 	return &tree->table[pid_hashfn(&h->hash, upid->nr, h->hash_key)];
 }
 
+/* Unhash @upid.  Call with pidmap_lock held. */
+static void upid_unhash(struct pid_tree *tree, struct upid *upid)
+{
+	struct upid **pp = upid_bucket(tree, upid);
+
+	while (*pp != upid)
+		pp = &(*pp)->pid_chain;
+	/* Readers on @upid still follow its pid_chain: leave it. */
+	__atomic_store_n(pp, upid->pid_chain, __ATOMIC_RELAXED);
+}
+
 void free_pid(struct pid *pid)
 {
 	struct pid_tree *tree = pid->numbers[0].ns->tree;
+	bool idr = tree->alloc == PID_ALLOC_IDR;
 	unsigned int i;
 
 	pthread_mutex_lock(&tree->pidmap_lock);
 	for (i = 0; i <= pid->level; i++) {
 		struct upid *upid = &pid->numbers[i];
-		struct upid **pp = upid_bucket(tree, upid);
 
-		while (*pp != upid)
-			pp = &(*pp)->pid_chain;
-		/* Readers on @upid still follow its pid_chain: leave it. */
-		__atomic_store_n(pp, upid->pid_chain, __ATOMIC_RELAXED);
+		/* 4.15: the number and the pid leave the IDR at once. */
+		if (idr)
+			idr_remove(&upid->ns->idr, upid->nr);
+		else
+			upid_unhash(tree, upid);
 		/*
 		 * The first fork into a namespace failed: no init will
 		 * ever come, and Linux (3.8+) closes the namespace.
@@ -336,7 +356,7 @@ void free_pid(struct pid *pid)
 	tree->nr_pids[pid->level]--;
 	pthread_mutex_unlock(&tree->pidmap_lock);
 
-	for (i = 0; i <= pid->level; i++)
+	for (i = 0; !idr && i <= pid->level; i++)
 		free_pidmap(pid->numbers[i].ns, pid->numbers[i].nr);
 	call_rcu(&pid->rcu, delayed_put_pid);
 }
@@ -345,6 +365,7 @@ struct pid *alloc_pid(struct pid_namespace *ns)
 {
 	struct pid_tree *tree = ns->tree;
 	unsigned int level = ns->head.level;
+	bool idr = tree->alloc == PID_ALLOC_IDR;
 	struct pid_namespace *tmp;
 	struct kmem_cache *cachep;
 	enum pid_type type;
@@ -360,7 +381,7 @@ struct pid *alloc_pid(struct pid_namespace *ns)
 
 	tmp = ns;
 	for (i = (int)level; i >= 0; i--) {
-		int nr = alloc_pidmap(tmp);
+		int nr = idr ? pid_idr_alloc_nr(tmp) : alloc_pidmap(tmp);
 
 		if (nr < 0) {
 			if (nr == -ENOMEM)
@@ -388,11 +409,17 @@ struct pid *alloc_pid(struct pid_namespace *ns)
 	pid->serial = tree->next_serial++;
 	for (i = (int)level; i >= 0; i--) {
 		struct upid *upid = &pid->numbers[i];
-		struct upid **head = upid_bucket(tree, upid);
+		struct upid **head;
 
+		upid->ns->nr_allocated++;
+		/* 4.15: make the pid, whole now, visible to find_pid_ns(). */
+		if (idr) {
+			idr_replace(&upid->ns->idr, pid, upid->nr);
+			continue;
+		}
+		head = upid_bucket(tree, upid);
 		upid->pid_chain = *head;
 		rcu_publish(*head, upid);
-		upid->ns->nr_allocated++;
 	}
 	tree->nr_pids[level]++;
 	tree->allocated[level]++;
@@ -400,7 +427,9 @@ struct pid *alloc_pid(struct pid_namespace *ns)
 	return pid;
 
 out_free:
-	for (i++; i <= (int)level; i++)
+	if (idr)
+		pid_idr_undo(ns, pid, i + 1);
+	for (i++; !idr && i <= (int)level; i++)
 		free_pidmap(pid->numbers[i].ns, pid->numbers[i].nr);
 	kmem_cache_free(cachep, pid);
 	pid = NULL;
@@ -418,6 +447,8 @@ struct pid *find_ge_pid_ns(int nr, struct pid_namespace *ns)
 {
 	struct pid *pid;
 
+	if (pid_ns_uses_idr(ns))
+		return pid_idr_find_ge(ns, nr);
 	if (nr < 1)
 		nr = 1;
 	do {

@@ -5,7 +5,8 @@
  * refcount that frees a namespace with its last pid and reference) and
  * the initial namespace, with the tree it owns: the hash table,
  * pidmap_lock, the serials, the caches (pidmap_init() and pidhash_init()
- * of kernel/pid.c).  Statistics for /pidhash.  src/pid.c has struct pid,
+ * of kernel/pid.c), or under PID_ALLOC_IDR the IDRs' node cache instead
+ * of the hash.  Statistics for /pidhash.  src/pid.c has struct pid,
  * the bitmaps and the hash's users; its top comment has the locking and
  * the departures from the kernel.
  */
@@ -37,6 +38,24 @@ int pidhash_shift_for(unsigned long megabytes)
 	return shift;
 }
 
+static const char *const pid_alloc_names[PID_ALLOC_NR] = {
+	[PID_ALLOC_PIDMAP] = "pidmap",
+	[PID_ALLOC_IDR] = "idr",
+};
+
+const char *pid_alloc_name(enum pid_alloc alloc)
+{
+	return alloc < PID_ALLOC_NR ? pid_alloc_names[alloc] : "?";
+}
+
+int pid_alloc_by_name(const char *name)
+{
+	for (int a = 0; a < PID_ALLOC_NR; a++)
+		if (!strcmp(name, pid_alloc_names[a]))
+			return a;
+	return -1;
+}
+
 size_t pid_charged_size(const struct pidfs_arch *arch, unsigned int level)
 {
 	arch = pidfs_arch_or_default(arch);
@@ -52,7 +71,11 @@ static void pid_ns_free_pages(struct pid_namespace *ns)
 				 ns->pidmap[i].page);
 }
 
-/* A namespace's own fields; its bitmap gets page 0 with pid 0 reserved. */
+/*
+ * A namespace's own fields; its bitmap gets page 0 with pid 0 reserved,
+ * or under the IDR its IDR is made empty (4.15 never hands out 0: pid_min
+ * is 1).
+ */
 static bool pid_ns_init_common(struct pid_namespace *ns, struct pid_tree *tree,
 			       struct pid_namespace *parent)
 {
@@ -64,6 +87,10 @@ static bool pid_ns_init_common(struct pid_namespace *ns, struct pid_tree *tree,
 	ns->head.hash.shift = tree->shift;
 	ns->head.level = parent ? parent->head.level + 1 : 0;
 	CDS_INIT_LIST_HEAD(&ns->list);
+	if (tree->alloc == PID_ALLOC_IDR) {
+		pid_idr_ns_init(ns);
+		return true;
+	}
 	return pidmap_reserve_zero(ns);
 }
 
@@ -148,6 +175,8 @@ void put_pid_ns(struct pid_namespace *ns)
 		cds_list_del(&ns->list);
 		tree->nr_namespaces--;
 		pthread_mutex_unlock(&tree->pidmap_lock);
+		if (pid_ns_uses_idr(ns))
+			pid_idr_ns_exit(ns);
 		pid_ns_free_pages(ns);
 		free(ns);
 		ns = parent;
@@ -257,6 +286,43 @@ bool pid_ns_allocating(struct pid_namespace *ns)
 	return adding;
 }
 
+/*
+ * What finds a pid from its number: pidhash_init()'s table, allocated and
+ * charged (alloc_bootmem(): low memory on i386, the modelled machine's
+ * buckets, for as long as the tree), or under PID_ALLOC_IDR the IDRs'
+ * node cache (4.15 has no hash table).  False without memory.
+ */
+static bool pid_tree_index_init(struct pid_tree *tree)
+{
+	if (tree->alloc == PID_ALLOC_IDR) {
+		tree->shift = 0;
+		tree->idr_cachep = pidfs_idr_cache_create(
+			tree->lowmem, tree->arch->radix_tree_node_size);
+		return tree->idr_cachep != NULL;
+	}
+	tree->table = calloc((size_t)1 << tree->shift, sizeof(*tree->table));
+	if (!tree->table)
+		return false;
+	tree->hash_charged =
+		((size_t)1 << tree->shift) * tree->arch->hlist_head_size;
+	if (!lowmem_charge(tree->lowmem, LOWMEM_PIDHASH, tree->hash_charged)) {
+		free(tree->table);
+		return false;
+	}
+	return true;
+}
+
+/* Undo pid_tree_index_init(), after a grace period for the IDR's nodes. */
+static void pid_tree_index_exit(struct pid_tree *tree)
+{
+	if (tree->alloc == PID_ALLOC_IDR) {
+		kmem_cache_destroy(tree->idr_cachep);
+		return;
+	}
+	lowmem_uncharge(tree->lowmem, LOWMEM_PIDHASH, tree->hash_charged);
+	free(tree->table);
+}
+
 struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 {
 	const struct pidfs_arch *arch = pidfs_arch_or_default(params->arch);
@@ -267,7 +333,8 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 
 	if (!params->lowmem || params->pid_max < 0 ||
 	    params->pid_max > arch->pid_max_limit || params->hash_shift < -1 ||
-	    params->hash_shift > PIDHASH_SHIFT_LIMIT) {
+	    params->hash_shift > PIDHASH_SHIFT_LIMIT ||
+	    (unsigned int)params->alloc >= PID_ALLOC_NR) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -277,6 +344,7 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 		goto out_free;
 	tree->lowmem = params->lowmem;
 	tree->arch = arch;
+	tree->alloc = params->alloc;
 	tree->pid_max = params->pid_max ? params->pid_max : PID_MAX_DEFAULT;
 	mb = params->memory_mb ?
 		     params->memory_mb :
@@ -290,16 +358,8 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 	CDS_INIT_LIST_HEAD(&tree->namespaces);
 	pthread_mutex_init(&tree->pidmap_lock, NULL);
 
-	tree->table = calloc((size_t)1 << shift, sizeof(*tree->table));
-	if (!tree->table)
+	if (!pid_tree_index_init(tree))
 		goto out_free_lock;
-	/*
-	 * pidhash_init()'s alloc_bootmem(): low memory on i386, charged as
-	 * the modelled machine's buckets, for as long as the namespace.
-	 */
-	tree->hash_charged = ((size_t)1 << shift) * arch->hlist_head_size;
-	if (!lowmem_charge(tree->lowmem, LOWMEM_PIDHASH, tree->hash_charged))
-		goto out_free_hash;
 	/*
 	 * The host's struct pid, charged at the modelled machine's size;
 	 * named "pid" as pidmap_init()'s KMEM_CACHE(pid).
@@ -309,7 +369,7 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 		sizeof(struct pid) + sizeof(struct upid),
 		pid_charged_size(arch, 0));
 	if (!tree->pid_cachep[0])
-		goto out_uncharge_hash;
+		goto out_free_index;
 	if (!pid_ns_init_common(ns, tree, NULL))
 		goto out_free_cache;
 	ns->inum = PROC_PID_INIT_INO;
@@ -321,10 +381,8 @@ struct pid_namespace *pid_ns_create(const struct pid_ns_params *params)
 
 out_free_cache:
 	kmem_cache_destroy(tree->pid_cachep[0]);
-out_uncharge_hash:
-	lowmem_uncharge(tree->lowmem, LOWMEM_PIDHASH, tree->hash_charged);
-out_free_hash:
-	free(tree->table);
+out_free_index:
+	pid_tree_index_exit(tree);
 out_free_lock:
 	pthread_mutex_destroy(&tree->pidmap_lock);
 out_free:
@@ -341,13 +399,17 @@ void pid_ns_destroy(struct pid_namespace *ns)
 	if (!ns)
 		return;
 	tree = ns->tree;
-	/* Wait for delayed_put_pid() callbacks that may still touch us. */
+	if (pid_ns_uses_idr(ns))
+		pid_idr_ns_exit(ns);
+	/*
+	 * Wait for delayed_put_pid() callbacks that may still touch us, and
+	 * for the IDR nodes' frees.
+	 */
 	rcu_barrier();
 	pid_ns_free_pages(ns);
 	for (int i = 0; i <= MAX_PID_NS_LEVEL; i++)
 		kmem_cache_destroy(tree->pid_cachep[i]);
-	lowmem_uncharge(tree->lowmem, LOWMEM_PIDHASH, tree->hash_charged);
-	free(tree->table);
+	pid_tree_index_exit(tree);
 	pthread_mutex_destroy(&tree->pidmap_lock);
 	if (init_pid_ns == ns)
 		init_pid_ns = NULL;
@@ -383,6 +445,8 @@ int pid_ns_pid_max(const struct pid_namespace *ns)
 
 int pid_ns_last_pid(const struct pid_namespace *ns)
 {
+	if (pid_ns_uses_idr(ns))
+		return pid_idr_last_pid(ns);
 	return __atomic_load_n(&ns->last_pid, __ATOMIC_RELAXED);
 }
 
@@ -390,7 +454,15 @@ void pid_ns_set_last_pid(struct pid_namespace *ns, int last_pid)
 {
 	if (last_pid < 0 || last_pid >= PID_MAX_LIMIT)
 		last_pid = 0;
-	__atomic_store_n(&ns->last_pid, last_pid, __ATOMIC_RELAXED);
+	if (pid_ns_uses_idr(ns))
+		pid_idr_set_last_pid(ns, last_pid);
+	else
+		__atomic_store_n(&ns->last_pid, last_pid, __ATOMIC_RELAXED);
+}
+
+enum pid_alloc pid_ns_alloc(const struct pid_namespace *ns)
+{
+	return ns->tree->alloc;
 }
 
 void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
@@ -400,11 +472,14 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 	struct pid_namespace *pns;
 
 	memset(st, 0, sizeof(*st));
+	st->alloc = tree->alloc;
 	st->pid_max = pid_ns_pid_max(ns);
 	st->last_pid = pid_ns_last_pid(ns);
-	st->hash_shift = tree->shift;
-	st->hash_buckets = buckets;
-	st->hash_bytes = (size_t)buckets * sizeof(*tree->table);
+	if (tree->table) {
+		st->hash_shift = tree->shift;
+		st->hash_buckets = buckets;
+		st->hash_bytes = (size_t)buckets * sizeof(*tree->table);
+	}
 	st->hash_charged = tree->hash_charged;
 	st->pid_max_limit = tree->arch->pid_max_limit;
 	st->pid_struct_size = pid_charged_size(tree->arch, 0);
@@ -421,6 +496,11 @@ void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 			st->tree_pidmap_pages += !!pns->pidmap[i].page;
 	st->serials = tree->next_serial - 1;
 	st->nr_namespaces = tree->nr_namespaces;
+	if (!tree->table) {
+		pid_idr_read_stats(ns, st);
+		pthread_mutex_unlock(&tree->pidmap_lock);
+		return;
+	}
 	for (unsigned int b = 0; b < buckets; b++) {
 		unsigned int len = 0;
 

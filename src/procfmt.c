@@ -460,6 +460,7 @@ size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 	put_kv(&pb, "ForkFailures", ks->fork_failures, NULL);
 	put_kv(&pb, "PidStructHostSize", pid_host_size, NULL);
 	put_kv(&pb, "PidHashBytes", lm->kind[LOWMEM_PIDHASH].bytes, NULL);
+	put_kv(&pb, "IdrNodeBytes", lm->kind[LOWMEM_IDR].bytes, NULL);
 	put_kv(&pb, "ProcRefs", lm->kind[LOWMEM_REF].objects, NULL);
 	put_kv(&pb, "ProcRefSize", ks->ref_size, NULL);
 
@@ -473,8 +474,23 @@ size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st)
 	struct pbuf pb;
 
 	pb_init(&pb, buf, size);
+	pb_printf(&pb, "alloc: %s\n", pid_alloc_name(st->alloc));
 	pb_printf(&pb, "pid_max: %d\nlast_pid: %d\nnr_pids: %d\n", st->pid_max,
 		  st->last_pid, st->nr_pids);
+	if (st->alloc == PID_ALLOC_IDR) {
+		pb_printf(&pb, "idr_nodes: %lu\nidr_height: %u\nidr_ids: %lu\n",
+			  st->idr.nodes, st->idr.height, st->idr.ids);
+		pb_printf(&pb, "idr_reserve: %lu\nidr_node_size: %zu\n",
+			  st->idr.reserve, st->idr.node_bytes);
+		pb_printf(&pb, "idr_bytes: %zu\ntree_idr_nodes: %lu\n",
+			  st->idr.bytes, st->tree_idr_nodes);
+		pb_printf(&pb, "tree_idr_bytes: %zu\n", st->tree_idr_bytes);
+		pb_printf(&pb, "serials: %" PRIu64 "\nwraps: %" PRIu64 "\n",
+			  st->serials, st->wraps);
+		pb_printf(&pb, "pid_max_limit: %d\npid_struct_size: %zu\n",
+			  st->pid_max_limit, st->pid_struct_size);
+		return pb.len;
+	}
 	pb_printf(&pb, "hash_shift: %d\nhash_buckets: %u\nhash_bytes: %zu\n",
 		  st->hash_shift, st->hash_buckets, st->hash_bytes);
 	pb_printf(&pb, "longest_chain: %u\nempty_buckets: %u\n",

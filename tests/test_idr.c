@@ -164,6 +164,17 @@ START_TEST(test_cyclic_wrap)
 	ck_assert_ptr_null(find(299));
 	/* -ENOSPC leaves the cursor alone. */
 	ck_assert_uint_eq(idr_get_cursor(&idr), 999);
+	/*
+	 * A lowered end (pid_max) below the cursor: the wrap's pass stops
+	 * at the end, not at the cursor, so 640 stays out.
+	 */
+	ck_assert_ptr_eq(idr_remove(&idr, 640), val(640));
+	ck_assert_ptr_eq(idr_remove(&idr, 400), val(400));
+	ck_assert_int_eq(idr_alloc_cyclic(&idr, val(400), RESERVED_PIDS, 500),
+			 400);
+	ck_assert_int_eq(idr_alloc_cyclic(&idr, NULL, RESERVED_PIDS, 500),
+			 -ENOSPC);
+	ck_assert_ptr_null(find(640));
 	check_charged();
 }
 END_TEST
@@ -599,8 +610,9 @@ static int ref_cyclic(struct ref *ref, int start, int end)
 	if (curr < start)
 		curr = start;
 	id = curr < end ? ref_first_free(ref, curr, end) : -ENOSPC;
+	/* 4.15: the second pass is bounded by @end too */
 	if (id == -ENOSPC && curr > start)
-		id = ref_first_free(ref, start, curr);
+		id = ref_first_free(ref, start, end);
 	if (id >= 0) {
 		ref->used[id] = 1;
 		ref->cursor = (unsigned int)id + 1;

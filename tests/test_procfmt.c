@@ -589,6 +589,7 @@ static const struct {
 	{ "ForkFailures", NULL },
 	{ "PidStructHostSize", NULL },
 	{ "PidHashBytes", NULL },
+	{ "IdrNodeBytes", NULL },
 	{ "ProcRefs", NULL },
 	{ "ProcRefSize", NULL },
 	{ "KernelLookups", NULL },	/* the caller's extra lines */
@@ -754,7 +755,8 @@ static void make_ns_stats(struct pid_ns_stats *st)
 
 START_TEST(test_pidhash)
 {
-	static const char want[] = "pid_max: 32768\n"
+	static const char want[] = "alloc: pidmap\n"
+				   "pid_max: 32768\n"
 				   "last_pid: 4242\n"
 				   "nr_pids: 1000\n"
 				   "hash_shift: 12\n"
@@ -773,6 +775,44 @@ START_TEST(test_pidhash)
 	char buf[BUF_SIZE];
 
 	make_ns_stats(&st);
+	ck_assert_uint_eq(procfmt_pidhash(buf, sizeof(buf), &st),
+			  sizeof(want) - 1);
+	ck_assert_str_eq(buf, want);
+}
+END_TEST
+
+/* Under the IDR: its structure instead of the hash's and the bitmap's. */
+START_TEST(test_pidhash_idr)
+{
+	static const char want[] = "alloc: idr\n"
+				   "pid_max: 32768\n"
+				   "last_pid: 4242\n"
+				   "nr_pids: 1000\n"
+				   "idr_nodes: 18\n"
+				   "idr_height: 2\n"
+				   "idr_ids: 1001\n"
+				   "idr_reserve: 1\n"
+				   "idr_node_size: 300\n"
+				   "idr_bytes: 5700\n"
+				   "tree_idr_nodes: 21\n"
+				   "tree_idr_bytes: 6300\n"
+				   "serials: 5000000000\n"
+				   "wraps: 2\n"
+				   "pid_max_limit: 32768\n"
+				   "pid_struct_size: 36\n";
+	struct pid_ns_stats st;
+	char buf[BUF_SIZE];
+
+	make_ns_stats(&st);
+	st.alloc = PID_ALLOC_IDR;
+	st.idr.nodes = 18;
+	st.idr.height = 2;
+	st.idr.ids = 1001;
+	st.idr.reserve = 1;
+	st.idr.node_bytes = 300;
+	st.idr.bytes = 19 * 300;
+	st.tree_idr_nodes = 21;
+	st.tree_idr_bytes = 21 * 300;
 	ck_assert_uint_eq(procfmt_pidhash(buf, sizeof(buf), &st),
 			  sizeof(want) - 1);
 	ck_assert_str_eq(buf, want);
@@ -975,6 +1015,7 @@ Suite *procfmt_suite(void)
 	tcase_add_test(tc, test_meminfo_overcommitted);
 	tcase_add_test(tc, test_kv_layout);
 	tcase_add_test(tc, test_pidhash);
+	tcase_add_test(tc, test_pidhash_idr);
 	tcase_add_test(tc, test_uptime);
 	tcase_add_test(tc, test_loadavg);
 	tcase_add_test(tc, test_stat_global);

@@ -29,6 +29,11 @@ struct pidfs_arch {
 	size_t hlist_head_size;		/* one pid hash bucket */
 	size_t dentry_size;		/* struct dentry */
 	size_t proc_inode_size;		/* struct proc_inode, inode included */
+	/*
+	 * Linux 4.15's struct radix_tree_node, a node of the IDR that
+	 * -o alloc=idr uses (include/pidfs/idr.h sums it).
+	 */
+	size_t radix_tree_node_size;
 	int pid_max_limit;		/* PID_MAX_LIMIT */
 	uint64_t lowmem;		/* bytes the kernel's objects may use */
 };

@@ -41,7 +41,9 @@
  *    reserve for the next call, as preloaded nodes stay in the per-CPU
  *    pool.  Like the kernel's preload, allocation therefore either fails
  *    cleanly with -ENOMEM or cannot fail; unlike it, a failure leaves the
- *    tree exactly as it was (the kernel may keep empty nodes it made).
+ *    tree exactly as it was (the kernel may keep empty nodes it made),
+ *    and the reserve and the zone too: the nodes the failed call had
+ *    taken go back (the kernel's stay in the per-CPU pool).
  *  - No gfp_t argument, for the same reason.  idr_init() takes the zone
  *    to charge and the node size to charge, and can fail.
  *  - Nodes are charged at the modelled machine's sizeof(struct
@@ -169,6 +171,18 @@ static inline bool IS_ERR(const void *ptr)
 int idr_init(struct idr *idr, struct lowmem *lm, size_t node_bytes);
 
 /*
+ * Several IDRs may share one node cache, as every IDR of the kernel
+ * shares radix_tree_node_cachep: pidfs_idr_cache_create() makes one
+ * (NULL without memory), pidfs_idr_init_cache() makes @idr empty over
+ * it.  Such an IDR ends with idr_destroy() and pidfs_idr_drop_reserve();
+ * the cache's owner destroys the cache once every IDR over it has ended
+ * and a grace period has passed (rcu_barrier()), never pidfs_idr_exit().
+ * Any context.
+ */
+struct kmem_cache *pidfs_idr_cache_create(struct lowmem *lm, size_t node_bytes);
+void pidfs_idr_init_cache(struct idr *idr, struct kmem_cache *cachep);
+
+/*
  * Free every node (after a grace period, for readers still in them);
  * @idr is empty and usable again, as in the kernel.  What the ids pointed
  * to is the caller's.  Call with the writer's lock (or alone).
@@ -177,7 +191,7 @@ void idr_destroy(struct idr *idr);
 
 /*
  * idr_destroy(), then free the reserve, wait for the grace period and
- * destroy the node cache: @idr is gone.  Must not be called under
+ * destroy the node cache (idr_init()'s own): @idr is gone.  Must not be called under
  * rcu_read_lock(); no reader may still use @idr.
  */
 void pidfs_idr_exit(struct idr *idr);

@@ -44,6 +44,14 @@
  * last_pid; the tree shares the hash table, the pidmap_lock, the serials
  * and the slab caches.  The kernel-named wrappers without a namespace act
  * on the initial one.
+ *
+ * The allocator.  A tree is made with one of two (struct pid_ns_params'
+ * alloc, fixed for its life): the patch's bitmap and hash above, or the
+ * IDR of Linux 4.15 (commit 95846ecf9dac), one per namespace, which does
+ * both jobs: idr_alloc_cyclic() hands out the numbers, idr_find() is
+ * find_pid_ns(), idr_get_next() is find_ge_pid(); an IDR tree has no hash
+ * table and no bitmap (src/pid_idr.c).  Every function below works with
+ * either and says so where they differ.
  */
 #ifndef PIDFS_PID_H
 #define PIDFS_PID_H
@@ -54,6 +62,7 @@
 #include <sys/types.h>
 
 #include "pidfs/arch.h"
+#include "pidfs/idr.h"
 #include "pidfs/rcu.h"
 
 struct lowmem;
@@ -121,6 +130,17 @@ struct pid {
 	struct upid numbers[];
 };
 
+/* Which structures number and find the pids of a tree of namespaces. */
+enum pid_alloc {
+	PID_ALLOC_PIDMAP,	/* the patch's bitmap and hash (the default) */
+	PID_ALLOC_IDR,		/* Linux 4.15's IDR, one per namespace */
+	PID_ALLOC_NR,
+};
+
+/* "pidmap", "idr"; pid_alloc_by_name() returns -1 for any other name. */
+const char *pid_alloc_name(enum pid_alloc alloc);
+int pid_alloc_by_name(const char *name);
+
 struct pid_ns_params {
 	struct lowmem *lowmem;		/* zone to charge; required */
 	/*
@@ -136,9 +156,15 @@ struct pid_ns_params {
 	 */
 	int hash_shift;
 	unsigned long memory_mb;	/* 0: the zone's budget */
+	/*
+	 * PID_ALLOC_IDR: no hash table is made or charged (hash_shift and
+	 * memory_mb are checked, then unused), each namespace has an IDR.
+	 */
+	enum pid_alloc alloc;
 };
 
 struct pid_ns_stats {
+	enum pid_alloc alloc;
 	int pid_max;
 	int last_pid;
 	int nr_pids;			/* in the hash now, every level */
@@ -157,6 +183,15 @@ struct pid_ns_stats {
 	int nr_namespaces;		/* alive in the tree, the initial one too */
 	int tree_pidmap_pages;		/* bitmap pages of every namespace */
 	size_t pids_charged;		/* bytes charged for the hashed pids */
+	/*
+	 * PID_ALLOC_IDR (all 0 under the pidmap, as the hash's and the
+	 * bitmap's fields are 0 under the IDR): the namespace's IDR, its
+	 * nodes in the tree and in its reserve, and the same summed over
+	 * every namespace of the tree.  Bytes are the charged size.
+	 */
+	struct idr_stats idr;
+	unsigned long tree_idr_nodes;	/* tree and reserve, every namespace */
+	size_t tree_idr_bytes;
 };
 
 /* One level's slab cache of struct pids ("pid", "pid_2", ... "pid_33"). */
@@ -271,7 +306,14 @@ struct kmem_cache *pid_ns_pid_cache_level(const struct pid_namespace *ns,
  */
 size_t pid_charged_size(const struct pidfs_arch *arch, unsigned int level);
 
-/* Statistics for /pidhash.  Takes pidmap_lock. */
+/* Which allocator @ns's tree uses.  Any context. */
+enum pid_alloc pid_ns_alloc(const struct pid_namespace *ns);
+
+/*
+ * Statistics for /pidhash: of the tree's hash and @ns's bitmap, or of
+ * @ns's IDR and the tree's IDRs, with st->alloc saying which.  Takes
+ * pidmap_lock.
+ */
 void pid_ns_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st);
 
 /*
@@ -355,9 +397,9 @@ struct pid *alloc_pid(struct pid_namespace *ns);
 void free_pid(struct pid *pid);
 
 /*
- * The hash table: one for a tree of namespaces, keyed by (nr, namespace).
- * Each namespace begins with this head, so that find_pid_ns() and
- * find_get_pid() can be inlined into their callers.
+ * The hash table: one for a tree of namespaces, keyed by (nr, namespace);
+ * none under PID_ALLOC_IDR.  Each namespace begins with this head, so
+ * that find_pid_ns() and find_get_pid() can be inlined into their callers.
  */
 struct pidhash {
 	struct upid **table;		/* immutable; chains: pidmap_lock */
@@ -374,6 +416,12 @@ struct pid_ns_head {
 	 * PID_NR_BITS below, which no two namespaces share.
 	 */
 	uint64_t hash_key;
+	/*
+	 * Immutable: the namespace's IDR under PID_ALLOC_IDR, NULL under
+	 * the pidmap (then the hash above is the tree's).  Its slots hold
+	 * the struct pids themselves, NULL while one is being built.
+	 */
+	struct idr *idr;
 };
 
 static inline const struct pid_ns_head *
@@ -409,13 +457,21 @@ static inline struct pid *upid_pid(struct upid *upid, unsigned int level)
 	return (struct pid *)(void *)(numbers - offsetof(struct pid, numbers));
 }
 
-/* Must be called under rcu_read_lock() or with pidmap_lock held. */
+/*
+ * Must be called under rcu_read_lock() or with pidmap_lock held.  Under
+ * PID_ALLOC_IDR, 4.15's: idr_find() in the namespace's IDR, which finds
+ * no pid until alloc_pid() has published it whole.
+ */
 static inline struct pid *find_pid_ns(int nr, struct pid_namespace *ns)
 {
 	const struct pid_ns_head *h = pid_ns_head(ns);
-	unsigned int b = pid_hashfn(&h->hash, nr, h->hash_key);
+	unsigned int b;
 	struct upid *upid;
 
+	/* One test, predicted: the pidmap's path is otherwise unchanged. */
+	if (__builtin_expect(h->idr != NULL, 0))
+		return idr_find(h->idr, nr);
+	b = pid_hashfn(&h->hash, nr, h->hash_key);
 	/* Any nr: one outside 1..pid_max - 1 is in no chain. */
 	for (upid = rcu_access(h->hash.table[b]); upid;
 	     upid = rcu_access(upid->pid_chain))
@@ -428,7 +484,8 @@ struct pid *find_pid(int nr);
 
 /*
  * The first pid hashed in @ns whose number there is >= @nr, or NULL.
- * Walks @ns's bitmap as the kernel's next_pidmap() does.  Call under
+ * Walks @ns's bitmap as the kernel's next_pidmap() does; under
+ * PID_ALLOC_IDR it is 4.15's idr_get_next().  Call under
  * rcu_read_lock().  Not the patch's: next_pidmap() came in 2.6.18 and
  * find_ge_pid() in 2.6.19, for proc's readdir; 2.6.17's proc walked the
  * task list.  pidfs lists its root with them because it has no task list
@@ -439,7 +496,10 @@ struct pid *find_ge_pid(int nr);
 
 /*
  * The first number in use in @ns after @last, or -1 (next_pidmap(), for
- * zap_pid_ns_processes()).  Any context.
+ * zap_pid_ns_processes()).  Under PID_ALLOC_IDR the first published pid
+ * after @last, as 4.15's zap walks the IDR (idr_get_next()): a number
+ * still being set up is not in use yet.  Any context (takes
+ * rcu_read_lock under the IDR).
  */
 int pid_ns_next_pidmap(struct pid_namespace *ns, int last);
 

@@ -182,12 +182,19 @@ size_t procfmt_meminfo(char *buf, size_t size, const struct lowmem_stats *lm,
 		       size_t nr_extra);
 
 /*
- * /pidhash: pidfs's own, "key: value" per line, in the order of struct
- * pid_ns_stats: pid_max, last_pid, nr_pids, hash_shift, hash_buckets,
- * hash_bytes, longest_chain, empty_buckets, pidmap_pages, nr_free,
- * serials, wraps, then the modelled machine's: hash_charged (the table's
- * bytes there; hash_bytes is the daemon's own table), pid_max_limit and
- * pid_struct_size.
+ * /pidhash: pidfs's own, "key: value" per line (alloc's value is a word,
+ * the others numbers): alloc (pidmap or idr), pid_max, last_pid,
+ * nr_pids, then the allocator's structures, then serials, wraps and the
+ * modelled machine's limit and struct pid size.  Under the pidmap, in the
+ * order of struct pid_ns_stats: hash_shift, hash_buckets, hash_bytes,
+ * longest_chain, empty_buckets, pidmap_pages, nr_free, serials, wraps,
+ * hash_charged (the table's bytes on the modelled machine; hash_bytes is
+ * the daemon's own table), pid_max_limit, pid_struct_size.  Under the
+ * IDR: idr_nodes, idr_height, idr_ids, idr_reserve, idr_node_size,
+ * idr_bytes (the namespace's IDR: nodes in the tree, levels, allocated
+ * ids, spare nodes, the charged node size and what its nodes are
+ * charged), tree_idr_nodes and tree_idr_bytes (every namespace's), then
+ * serials, wraps, pid_max_limit, pid_struct_size.
  */
 size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st);
 

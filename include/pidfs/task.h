@@ -112,6 +112,8 @@ struct pidfs_kernel_params {
 	size_t task_size;		/* bytes; 0 = the arch's */
 	int pid_max;			/* 0 = PID_MAX_DEFAULT */
 	int hash_shift;			/* -1 = pidhash_init()'s sizing */
+	/* PID_ALLOC_PIDMAP (0, the patch's) or PID_ALLOC_IDR (4.15's) */
+	enum pid_alloc alloc;
 	unsigned int nproc;		/* tasks per uid; 0 = no limit */
 	/* Do not charge kernel references (pidfs_ref_charge()). */
 	bool no_ref_charge;

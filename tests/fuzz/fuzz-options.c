@@ -53,8 +53,8 @@ static bool config_equal(const struct pidfs_config *a,
 	       a->kp.nproc == b->kp.nproc && a->kp.uid == b->kp.uid &&
 	       a->kp.gid == b->kp.gid && a->kp.arch == b->kp.arch &&
 	       a->kp.no_ref_charge == b->kp.no_ref_charge &&
-	       a->model == b->model && a->max_threads == b->max_threads &&
-	       a->timeout == b->timeout;
+	       a->kp.alloc == b->kp.alloc && a->model == b->model &&
+	       a->max_threads == b->max_threads && a->timeout == b->timeout;
 }
 
 /* Every field within what the options allow; 0 or -1 means "default". */
@@ -75,6 +75,9 @@ static void check_ranges(const struct pidfs_config *c)
 	fuzz_check(c->kp.hash_shift >= -1 &&
 			   c->kp.hash_shift <= PIDHASH_SHIFT_LIMIT,
 		   "hash_shift %d", c->kp.hash_shift);
+	fuzz_check(c->kp.alloc == PID_ALLOC_PIDMAP ||
+			   c->kp.alloc == PID_ALLOC_IDR,
+		   "alloc %d", (int)c->kp.alloc);
 	fuzz_check(c->max_threads >= 1 &&
 			   c->max_threads <= PIDFS_MAX_THREADS_LIMIT,
 		   "max_threads %u", c->max_threads);
@@ -211,6 +214,16 @@ static bool reference(const char *key, const char *value,
 			v = (uintptr_t)&pidfs_arch_x86_64;
 		else
 			return false;
+	} else if (!strcmp(key, "alloc")) {
+		*decided = true;
+		if (!value)
+			return false;
+		if (!strcmp(value, "pidmap"))
+			v = PID_ALLOC_PIDMAP;
+		else if (!strcmp(value, "idr"))
+			v = PID_ALLOC_IDR;
+		else
+			return false;
 	}
 	*want = v;
 	return true;
@@ -237,6 +250,8 @@ static unsigned long long field(const struct pidfs_config *c, const char *key)
 		return (uintptr_t)c->kp.arch;
 	if (!strcmp(key, "charge_refs"))
 		return !c->kp.no_ref_charge;
+	if (!strcmp(key, "alloc"))
+		return c->kp.alloc;
 	if (!strcmp(key, "exact"))
 		return c->exact;
 	return c->timeout;
@@ -337,6 +352,9 @@ static void render(const struct pidfs_config *c, char *buf, size_t size)
 				      c->kp.arch->name);
 	if (c->kp.no_ref_charge)
 		n += (size_t)snprintf(buf + n, size - n, ",charge_refs=0");
+	if (c->kp.alloc)
+		n += (size_t)snprintf(buf + n, size - n, ",alloc=%s",
+				      pid_alloc_name(c->kp.alloc));
 	if (c->kp.hash_shift >= 0)
 		snprintf(buf + n, size - n, ",hash_shift=%d", c->kp.hash_shift);
 }

@@ -193,7 +193,7 @@ done
 
 # ---- meminfo ---------------------------------------------------------------
 
-mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures PidStructHostSize PidHashBytes ProcRefs ProcRefSize KernelRefs PidfdExitInfos"
+mkeys="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive LowTotal LowFree SwapTotal SwapFree Shmem Slab SReclaimable SUnreclaim TaskStructs TaskStructsPinned PidStructs PidStructsPinned TaskStructSize PidStructSize OomEvents ForkFailures PidStructHostSize PidHashBytes IdrNodeBytes ProcRefs ProcRefSize KernelRefs PidfdExitInfos"
 expect_eq "$(cut -d: -f1 "$MNT/meminfo" | tr '\n' ' ')" "$mkeys " \
 	"meminfo: keys in order"
 # Linux's layout: key and colon padded to 16 columns, value to 24.
@@ -216,7 +216,18 @@ expect_eq "$(meminfo TaskStructSize)" 4096 \
 # buckets (hash_shift=5: 32 of them); the daemon's struct pid is its own.
 expect_eq "$(meminfo PidStructSize)" 36 "meminfo: PidStructSize is i386's"
 [ "$(meminfo PidStructHostSize)" -gt 0 ] || fail "PidStructHostSize"
-expect_eq "$(meminfo PidHashBytes)" 128 "meminfo: the hash is charged"
+alloc=$(pidfs_alloc)
+if [ "$alloc" = idr ]; then
+	expect_eq "$(meminfo PidHashBytes)" 0 "meminfo: no hash under the IDR"
+	# six pids below 64: one leaf of i386's 300 bytes, perhaps a spare
+	case $(meminfo IdrNodeBytes) in
+	300 | 600) pass "meminfo: the IDR's nodes are charged" ;;
+	*) fail "meminfo: IdrNodeBytes $(meminfo IdrNodeBytes)" ;;
+	esac
+else
+	expect_eq "$(meminfo PidHashBytes)" 128 "meminfo: the hash is charged"
+	expect_eq "$(meminfo IdrNodeBytes)" 0 "meminfo: no IDR under the pidmap"
+fi
 # Each reference the kernel holds on a task inode: a dentry and a
 # proc_inode of i386 (132 + 356 bytes).
 expect_eq "$(meminfo ProcRefSize)" 488 "meminfo: ProcRefSize is i386's"
@@ -250,19 +261,35 @@ pass "meminfo: a reaped task gives it back"
 
 # ---- pidhash ---------------------------------------------------------------
 
-pkeys="pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps hash_charged pid_max_limit pid_struct_size"
+if [ "$alloc" = idr ]; then
+	pkeys="alloc pid_max last_pid nr_pids idr_nodes idr_height idr_ids idr_reserve idr_node_size idr_bytes tree_idr_nodes tree_idr_bytes serials wraps pid_max_limit pid_struct_size"
+else
+	pkeys="alloc pid_max last_pid nr_pids hash_shift hash_buckets hash_bytes longest_chain empty_buckets pidmap_pages nr_free serials wraps hash_charged pid_max_limit pid_struct_size"
+fi
 expect_eq "$(cut -d: -f1 "$MNT/pidhash" | tr '\n' ' ')" "$pkeys " \
 	"pidhash: keys in order"
-grep -qvE '^[a-z_]+: [0-9]+$' "$MNT/pidhash" && fail "pidhash: a line not 'key: N'"
+sed 1d "$MNT/pidhash" | grep -qvE '^[a-z_]+: [0-9]+$' &&
+	fail "pidhash: a line not 'key: N'"
 ph() { awk -v k="$1:" '$1 == k { print $2 }' "$MNT/pidhash"; }
 expect_eq "$(ph pid_max)" 5000 "pidhash: pid_max"
 expect_eq "$(ph last_pid)" "$extra" "pidhash: last_pid"
 expect_eq "$(ph nr_pids)" 6 "pidhash: nr_pids"
-expect_eq "$(ph hash_shift)" 5 "pidhash: hash_shift is the option's"
-expect_eq "$(ph hash_buckets)" 32 "pidhash: 2^hash_shift buckets"
+if [ "$alloc" = idr ]; then
+	expect_eq "$(ph idr_nodes)" 1 "pidhash: one IDR leaf for pids below 64"
+	expect_eq "$(ph idr_height)" 1 "pidhash: one level"
+	expect_eq "$(ph idr_ids)" 6 "pidhash: the IDR's ids are the pids"
+	expect_eq "$(ph idr_node_size)" 300 "pidhash: i386's radix_tree_node"
+	expect_eq "$(ph idr_bytes)" $((300 * ($(ph idr_nodes) + $(ph idr_reserve)))) \
+		"pidhash: idr_bytes is every node at i386's size"
+	expect_eq "$(ph idr_bytes)" "$(meminfo IdrNodeBytes)" \
+		"pidhash: the IDR's bytes are what meminfo charges"
+else
+	expect_eq "$(ph hash_shift)" 5 "pidhash: hash_shift is the option's"
+	expect_eq "$(ph hash_buckets)" 32 "pidhash: 2^hash_shift buckets"
+	expect_eq "$(ph hash_charged)" 128 "pidhash: 32 buckets of i386's 4 bytes"
+fi
 expect_eq "$(ph serials)" "$extra" "pidhash: serials handed out"
 expect_eq "$(ph wraps)" 0 "pidhash: no wrap yet"
-expect_eq "$(ph hash_charged)" 128 "pidhash: 32 buckets of i386's 4 bytes"
 expect_eq "$(ph pid_max_limit)" 32768 "pidhash: i386's PID_MAX_LIMIT"
 expect_eq "$(ph pid_struct_size)" 36 "pidhash: i386's struct pid"
 

@@ -71,7 +71,12 @@ expect_eq "$(mi MemTotal)" 1048576 "x86_64: low memory is all of 1 GiB"
 expect_eq "$(mi PidStructSize)" 64 "x86_64: a struct pid is charged 64"
 expect_eq "$(ph pid_max):$(ph pid_max_limit)" 40000:4194304 \
 	"x86_64: pid_max above 32768"
-expect_eq "$(mi PidHashBytes)" $((4096 * 8)) "x86_64: 4096 buckets of 8"
+if [ "$(pidfs_alloc)" = idr ]; then
+	expect_eq "$(mi PidHashBytes)" 0 "x86_64: no hash under the IDR"
+	expect_eq "$(ph idr_node_size)" 576 "x86_64: an IDR node is charged 576"
+else
+	expect_eq "$(mi PidHashBytes)" $((4096 * 8)) "x86_64: 4096 buckets of 8"
+fi
 expect_eq "$(mi ProcRefSize)" $((208 + 608)) "x86_64: dentry + proc_inode"
 pidfs_umount
 # charge_refs=0: the kernel's references cost the model nothing.

@@ -11,6 +11,10 @@
 #   pidfs_umount                        # fails if the daemon exited non-zero
 #
 # Exit 77 (skipped) only when the machine has no FUSE at all.
+#
+# PIDFS_MOUNT_OPTS (e.g. alloc=idr) is put before the options of every
+# pidfs_mount, which may override it: scripts/test.sh runs the
+# integration tests a second time so, under the other pid allocator.
 
 set -euo pipefail
 
@@ -75,9 +79,11 @@ wait_for() {
 	done
 }
 
-# Mount in the foreground, in the background of this shell.  $1: -o list.
+# Mount in the foreground, in the background of this shell.  $1: -o list,
+# after $PIDFS_MOUNT_OPTS.
 pidfs_mount() {
-	local opts=${1:-} n
+	local opts=${PIDFS_MOUNT_OPTS:-} n
+	opts=$opts${1:+${opts:+,}$1}
 	pidfs_require_fuse
 	n=$(find "$PIDFS_TMP" -maxdepth 1 -name 'mnt*' | wc -l)
 	MNT=$PIDFS_TMP/mnt$n
@@ -110,6 +116,11 @@ ctl_err() {
 	"$PIDFS_CTL" "$MNT" "$@" 2>"$PIDFS_TMP/ctl.err" >/dev/null || rc=$?
 	[ "$rc" -eq "$want" ] || fail "ctl $*: exit $rc, expected errno $want"
 	grep -q '^error: ' "$PIDFS_TMP/ctl.err" || fail "ctl $*: no error reply"
+}
+
+# The pid allocator of the mount at $MNT: pidmap or idr (/pidhash).
+pidfs_alloc() {
+	awk '$1 == "alloc:" { print $2 }' "$MNT/pidhash"
 }
 
 # The value of one /meminfo line.
