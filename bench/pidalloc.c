@@ -8,7 +8,9 @@
  * figure the median of the per-round ratios (bench/lib.h says why):
  *
  *   lookup  rcu_read_lock + find_pid_ns() + rcu_read_unlock, random live
- *           numbers, at 1000, 32768 and 1000000 live pids (pid_max
+ *           numbers (and "lookup_get": find_get_pid_ns() + put_pid(),
+ *           which touch the struct pid found: idr_find() alone never
+ *           does, where a hash chain is made of the struct pids), at 1000, 32768 and 1000000 live pids (pid_max
  *           4194304, the x86-64 machine's), the hash sized as the patch
  *           does (4096 buckets, "patch") and to the load ("load"); and up
  *           to 32768 pids with the numbers spread over 4n, three in four
@@ -148,9 +150,10 @@ static void side_destroy(struct side *s)
 	free(s->keys);
 }
 
+/* @get: find_get_pid_ns() + put_pid(), which touch the struct pid. */
 static __attribute__((noinline)) double
 time_lookups(const struct pidalloc_bench_opt *o, const struct side *s,
-	     uint64_t *misses)
+	     bool get, uint64_t *misses)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 	int k = 0;
@@ -159,10 +162,16 @@ time_lookups(const struct pidalloc_bench_opt *o, const struct side *s,
 		for (int i = 0; i < BATCH; i++) {
 			struct pid *pid;
 
-			rcu_read_lock();
-			pid = find_pid_ns(s->keys[k], s->ns);
-			rcu_read_unlock();
-			*misses += !pid;
+			if (get) {
+				pid = find_get_pid_ns(s->keys[k], s->ns);
+				*misses += !pid;
+				put_pid(pid);
+			} else {
+				rcu_read_lock();
+				pid = find_pid_ns(s->keys[k], s->ns);
+				rcu_read_unlock();
+				*misses += !pid;
+			}
 			if (++k == s->n)
 				k = 0;
 		}
@@ -213,10 +222,10 @@ static void report(int rounds, const char *what, const char *unit,
 	double q = ratio_median(rounds, t[1], t[0]);
 	char name[64], variant[96], base[96];
 
-	printf("  %-7s %7d %-6s pidmap %8.1f  idr %8.1f  x %6.3f (%s)",
+	printf("  %-10s %7d %-6s pidmap %8.1f  idr %8.1f  x %6.3f (%s)",
 	       what, n, sizing, bench_median(t[0], rounds),
 	       bench_median(t[1], rounds), q, unit);
-	if (!strcmp(what, "lookup"))
+	if (!strncmp(what, "lookup", 6))
 		printf(" target <= %.1f: %s", LOOKUP_TARGET,
 		       q <= LOOKUP_TARGET ? "met" : "MISSED");
 	printf("\n");
@@ -243,7 +252,7 @@ static void memory(struct side s[2], const char *sizing)
 	double b[2] = { charged(s[0].ns, &st[0]), charged(s[1].ns, &st[1]) };
 	char variant[96], base[96];
 
-	printf("  %-7s %7d %-6s pidmap %.0f B (%d bitmap pages, %u buckets); "
+	printf("  %-10s %7d %-6s pidmap %.0f B (%d bitmap pages, %u buckets); "
 	       "idr %.0f B (%lu nodes, height %u): x %.2f\n",
 	       "memory", s[0].n, sizing, b[0], st[0].tree_pidmap_pages,
 	       st[0].hash_buckets, b[1], st[1].tree_idr_nodes,
@@ -262,7 +271,8 @@ void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n)
 	const char *sizing[3] = { "patch", "load", "spread" };
 
 	for (int z = 0; z < 3; z++) {
-		double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
+		double look[2][MAX_ROUNDS], get[2][MAX_ROUNDS];
+		double walk[2][MAX_ROUNDS];
 		struct walk w[2] = { { 0 }, { 0 } };
 		uint64_t misses = 0;
 		struct side s[2];
@@ -279,7 +289,10 @@ void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n)
 			for (int j = 0; j < 2; j++) {
 				int a = (r + j) % 2;
 
-				look[a][r] = time_lookups(o, &s[a], &misses);
+				look[a][r] = time_lookups(o, &s[a], false,
+							  &misses);
+				get[a][r] = time_lookups(o, &s[a], true,
+							 &misses);
 			}
 		for (int r = 0; r < o->rounds; r++)
 			for (int j = 0; j < 2; j++) {
@@ -290,6 +303,7 @@ void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n)
 		if (misses || w[0].bad || w[1].bad)
 			bench_die("alloc: lookups or walks missed live pids");
 		report(o->rounds, "lookup", "ns/op", look, n, sizing[z]);
+		report(o->rounds, "lookup_get", "ns/op", get, n, sizing[z]);
 		report(o->rounds, "walk", "ns/pid", walk, n, sizing[z]);
 		/* the IDR's bytes do not depend on the hash's sizing */
 		if (z != 1)

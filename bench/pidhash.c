@@ -53,7 +53,11 @@
  *             memory, and allocation at 10%, 50% and 90% (bench/idr.c);
  *   levels    find_pid_ns(), find_get_pid_ns() and alloc_pid()+free_pid()
  *             at pid namespace levels 0, 1, 8 and 32, and level 0
- *             against pidfs's lookup before namespaces (bench/pidns.c).
+ *             against pidfs's lookup before namespaces (bench/pidns.c);
+ *   allocators the pid layer made with -o alloc=pidmap against
+ *             -o alloc=idr: find_pid_ns(), a find_ge_pid_ns() walk, the
+ *             charged memory, and alloc_pid()+free_pid() at 10%, 50% and
+ *             90% occupancy (bench/pidalloc.c).
  *
  * Run:  make bench, or bench/pidhash [-r ROUNDS] [-t SECONDS] [-s]
  *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds
@@ -88,6 +92,7 @@
 
 #include "idr.h"
 #include "lib.h"
+#include "pidalloc.h"
 #include "pidns.h"
 #include "prepatch.h"
 
@@ -1273,10 +1278,11 @@ static void usage(FILE *f, const char *prog)
 		"  -Z SIZING    hash sized \"patch\", \"load\" or \"pidmax\" only\n"
 		"  -n OPS       phases of OPS operations, not of a time: for\n"
 		"               valgrind --tool=callgrind (instructions per op)\n"
-		"  -o SECTIONS  letters of the sections to run (default lcfmain):\n"
+		"  -o SECTIONS  letters of the sections to run (default lcfmainp):\n"
 		"               l lookup, c concurrent lookups, f fork+reap,\n"
-		"               m memory, a alloc_pid+free_pid, i the IDR,\n"
-		"               n pid namespace levels 0, 1, 8, 32\n",
+		"               m memory, a alloc_pid+free_pid, i the IDR alone,\n"
+		"               n pid namespace levels 0, 1, 8, 32,\n"
+		"               p the pid layer under each allocator\n",
 		prog);
 }
 
@@ -1285,11 +1291,12 @@ int main(int argc, char **argv)
 	static const int sizes[] = { 1000, 32768, 1000000 };
 	struct idr_bench_opt iopt;
 	struct pidns_bench_opt nopt;
+	struct pidalloc_bench_opt popt;
 	int c, nsizes = 3;
 
 	opt.rounds = bench_quick() ? 5 : 7;
 	opt.seconds = bench_quick() ? 0.01 : 0.05;
-	opt.sections = "lcfmain";
+	opt.sections = "lcfmainp";
 	while ((c = getopt(argc, argv, "r:t:n:N:Z:so:h")) != -1) {
 		switch (c) {
 		case 'r':
@@ -1333,6 +1340,8 @@ int main(int argc, char **argv)
 		nsizes = 1;
 	iopt = (struct idr_bench_opt){ opt.rounds, opt.seconds, opt.count };
 	nopt = (struct pidns_bench_opt){ opt.rounds, opt.seconds, opt.count };
+	popt = (struct pidalloc_bench_opt){ opt.rounds, opt.seconds,
+					    opt.count };
 	srandom(1);
 	zone = lowmem_create(LOWMEM_MAX_BUDGET);
 	if (!zone)
@@ -1406,6 +1415,13 @@ int main(int argc, char **argv)
 			idr_bench_size(&iopt, n);
 			printf("\n");
 		}
+		if (section('p')) {
+			printf("the pid layer, -o alloc=pidmap against "
+			       "-o alloc=idr (x: the IDR's time or bytes over "
+			       "the pidmap's):\n");
+			pidalloc_bench_size(&popt, n);
+			printf("\n");
+		}
 		/* 32 levels of a million pids: 800 MiB; not that size */
 		if (section('n') && n <= 32768) {
 			pidns_bench_levels(&nopt, n);
@@ -1432,6 +1448,16 @@ int main(int argc, char **argv)
 		for (int i = 0; nsizes > 2 && i < 3; i++)
 			idr_bench_alloc_free(&iopt, (double)(1 + 4 * i) / 10,
 					     PID_MAX_LIMIT);
+	}
+	if (section('p')) {
+		printf("alloc_pid+free_pid through the pid layer, -o "
+		       "alloc=pidmap against -o alloc=idr:\n");
+		for (int i = 0; i < 3; i++)
+			pidalloc_bench_alloc_free(&popt, (double)(1 + 4 * i) / 10,
+						  PID_MAX_DEFAULT);
+		for (int i = 0; nsizes > 2 && i < 3; i++)
+			pidalloc_bench_alloc_free(&popt, (double)(1 + 4 * i) / 10,
+						  PID_MAX_LIMIT);
 	}
 	return 0;
 }
