@@ -16,7 +16,10 @@
  * kernel), then in rounds alternating the mounts, the order rotating each
  * round; a figure is the median of the rounds, and the ratio the median
  * of the per-round ratios of time, IDR over pidmap (below 1: the IDR is
- * faster, as in the commit's figures).
+ * faster, as in the commit's figures), with the middle half of those
+ * ratios.  A second pidmap mount ("pidmap#2") runs beside them: its
+ * ratio to the first is what two identical mounts differ by on this
+ * machine, the yardstick for the IDR's.
  *
  * Beside each run's wall time: the tool's own CPU time (user + system,
  * from wait4: the system part is the kernel's FUSE client and VFS), the
@@ -30,9 +33,9 @@
  * it), only the default allocator (pidmap) runs, and the program says so.
  *
  * Run:  make bench, or bench/procps [-r ROUNDS] [-n TASKS] [-a LIST]
- *       [-p PIDFS] [-O OPTS] (-a pidmap,idr by default; -O adds mount
- *       options to every mount, e.g. exact; BENCH_QUICK=1: 1000 tasks, 3
- *       rounds; BENCH_CSV=FILE: append results).  Needs root (unshare,
+ *       [-p PIDFS] [-O OPTS] (-a pidmap,idr,pidmap by default; -O adds
+ *       mount options to every mount, e.g. exact; BENCH_QUICK=1: 1000
+ *       tasks, 3 rounds; BENCH_CSV=FILE: append results).  Needs root (unshare,
  *       mount), /dev/fuse, ps and pstree.
  *
  * Expected output, e.g.
@@ -40,7 +43,8 @@
  *   ps -e over 10000 tasks, 5 rounds (median s, CPU s, requests per run)
  *     alloc     first      wall    ps cpu  daemon cpu  requests
  *     pidmap    ...
- *     idr/pidmap time: x 1.00 (commit: IDR 1.479 s / bitmap 2.319 s = 0.64)
+ *     idr/pidmap time: x 1.00 (rounds 0.97-1.03, ...); the commit: IDR
+ *     1.479 s / bitmap 2.319 s = 0.64
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,7 +76,8 @@ static struct {
 } opt;
 
 struct mountv {
-	char alloc[16];
+	char alloc[16]; /* the option's value */
+	char label[24]; /* "idr", or "pidmap#2" for a second pidmap */
 	/* requests by opcode, summed over the timed runs of one tool */
 	int nops;
 	char opname[BENCH_MAX_OPS][16];
@@ -276,15 +281,15 @@ static void measure(const char *tool, struct mountv *mv, int nm)
 	printf("  %-8s %8s %8s %8s %11s %10s\n", "alloc", "first", "wall",
 	       "tool cpu", "daemon cpu", "requests");
 	for (int m = 0; m < nm; m++) {
-		printf("  %-8s %8.3f %8.3f %8.3f %11.3f %10.0f\n", mv[m].alloc,
+		printf("  %-8s %8.3f %8.3f %8.3f %11.3f %10.0f\n", mv[m].label,
 		       first[m].wall,
 		       med(runs, m, rounds, offsetof(struct run, wall)),
 		       med(runs, m, rounds, offsetof(struct run, cpu)),
 		       med(runs, m, rounds, offsetof(struct run, daemon)),
 		       med(runs, m, rounds, offsetof(struct run, requests)));
-		snprintf(variant, sizeof(variant), "%s n=%d", mv[m].alloc,
+		snprintf(variant, sizeof(variant), "%s n=%d", mv[m].label,
 			 opt.ntasks);
-		snprintf(base, sizeof(base), "%s n=%d", mv[0].alloc,
+		snprintf(base, sizeof(base), "%s n=%d", mv[0].label,
 			 opt.ntasks);
 		for (int k = 0; k < 4; k++) {
 			static const char *const what[] = { "", ".cpu",
@@ -317,7 +322,7 @@ static void measure(const char *tool, struct mountv *mv, int nm)
 			  m ? base : NULL);
 	}
 	for (int m = 0; m < nm; m++) {
-		printf("  %-8s requests per run:", mv[m].alloc);
+		printf("  %-8s requests per run:", mv[m].label);
 		for (int i = 0; i < mv[m].nops; i++)
 			if (mv[m].byop[i])
 				printf(" %s %.0f", mv[m].opname[i],
@@ -329,16 +334,29 @@ static void measure(const char *tool, struct mountv *mv, int nm)
 
 		for (int r = 0; r < rounds; r++)
 			q[r] = runs[r][m].wall / runs[r][0].wall;
+		printf("  %s/%s time: x %.2f (rounds %.2f-%.2f, middle half; "
+		       "first run x %.2f)",
+		       mv[m].label, mv[0].label, bench_median(q, rounds),
+		       bench_quartile(q, rounds, 1), bench_quartile(q, rounds, 3),
+		       first[m].wall / first[0].wall);
 		for (size_t c = 0; c < sizeof(commit) / sizeof(commit[0]); c++)
-			if (!strcmp(commit[c].tool, tool))
-				printf("  %s/%s time: x %.2f (first run x %.2f);"
-				       " the commit: IDR %.3f s / bitmap %.3f s"
-				       " = %.2f\n",
-				       mv[m].alloc, mv[0].alloc,
-				       bench_median(q, rounds),
-				       first[m].wall / first[0].wall,
+			if (!strcmp(commit[c].tool, tool) &&
+			    !strcmp(mv[m].alloc, "idr"))
+				printf("; the commit: IDR %.3f s / bitmap "
+				       "%.3f s = %.2f",
 				       commit[c].idr, commit[c].bitmap,
 				       commit[c].idr / commit[c].bitmap);
+		printf("\n");
+		snprintf(name, sizeof(name), "procps.%s.q1", tool);
+		snprintf(variant, sizeof(variant), "%s n=%d", mv[m].label,
+			 opt.ntasks);
+		snprintf(base, sizeof(base), "%s n=%d", mv[0].label,
+			 opt.ntasks);
+		bench_csv(name, variant, bench_quartile(q, rounds, 1), "ratio",
+			  NAN, base);
+		name[strlen(name) - 1] = '3';
+		bench_csv(name, variant, bench_quartile(q, rounds, 3), "ratio",
+			  NAN, base);
 	}
 }
 
@@ -358,7 +376,8 @@ static int child_main(struct mountv *mv, int nm)
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [-r ROUNDS] [-n TASKS] [-a pidmap,idr] [-p PIDFS] "
+		"usage: %s [-r ROUNDS] [-n TASKS] [-a pidmap,idr,pidmap] "
+		"[-p PIDFS] "
 		"[-O MOUNT-OPTIONS]\n",
 		prog);
 }
@@ -375,7 +394,8 @@ int main(int argc, char **argv)
 
 	opt.rounds = bench_quick() ? 3 : 5;
 	opt.ntasks = bench_quick() ? 1000 : 10000;
-	opt.allocs = "pidmap,idr";
+	/* a second pidmap: what two identical mounts differ by */
+	opt.allocs = "pidmap,idr,pidmap";
 	while ((c = getopt(argc, argv, "r:n:a:p:O:h")) != -1) {
 		switch (c) {
 		case 'r':
@@ -436,13 +456,19 @@ int main(int argc, char **argv)
 		int ctl, a = 0;
 
 		snprintf(m->alloc, sizeof(m->alloc), "%s", tok);
-		snprintf(buf, sizeof(buf), "%s/%s", bench_tmpdir(), tok);
+		snprintf(m->label, sizeof(m->label), "%s", tok);
+		for (int k = 0, same = 1; k < nm; k++)
+			if (!strcmp(mv[k].alloc, tok))
+				snprintf(m->label, sizeof(m->label), "%s#%d",
+					 tok, ++same);
+		snprintf(buf, sizeof(buf), "%s/%s", bench_tmpdir(), m->label);
 		if (mkdir(buf, 0755))
 			bench_die("mkdir %s: %s", buf, strerror(errno));
 		m->mnt = xstrdup(buf);
 		snprintf(buf, sizeof(buf), "%s/requests", m->mnt);
 		m->requests = xstrdup(buf);
-		snprintf(log, sizeof(log), "%s/%s.log", bench_tmpdir(), tok);
+		snprintf(log, sizeof(log), "%s/%s.log", bench_tmpdir(),
+			 m->label);
 		snprintf(opts, sizeof(opts), "%s%s%s%s",
 			 has_alloc ? "alloc=" : "", has_alloc ? tok : "",
 			 opt.extra && has_alloc ? "," : "",

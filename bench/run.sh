@@ -193,8 +193,12 @@ END {
 		least("pidhash.levels.alloc_free", "^level=32 n=32768"))
 	info("ps -e over the tasks: IDR / pidmap time (commit 0.64)", \
 		least("procps.ps", "^idr n="))
+	info("  (ps -e, a second pidmap mount / the first)", \
+		least("procps.ps", "^pidmap#2 n="))
 	info("pstree over the tasks: IDR / pidmap time (commit 0.57)", \
 		least("procps.pstree", "^idr n="))
+	info("  (pstree, a second pidmap mount / the first)", \
+		least("procps.pstree", "^pidmap#2 n="))
 	line("pid model: bytes charged per pinned dead task", \
 		least("pin.charged", "^pid ", 1), "<=", "36")
 	line("pid model: daemon RSS bytes per pinned dead task", \
