@@ -181,6 +181,16 @@ END {
 	line("idr_find vs find_pid (4.15 IDR), 32768, load sizing", \
 		least("pidhash.idr.lookup", "^idr_find n=32768 hash=load"), \
 		"<=", "1.5")
+	line("find_pid_ns, -o alloc=idr / pidmap, 32768, load", \
+		least("pidhash.alloc.lookup", "^idr n=32768 hash=load"), \
+		"<=", "1.5")
+	info("  (find_get_pid + put_pid, idr / pidmap time)", \
+		least("pidhash.alloc.lookup_get", "^idr n=32768 hash=load"))
+	info("  (find_ge_pid walk, idr / pidmap time)", \
+		least("pidhash.alloc.walk", "^idr n=32768 hash=load"))
+	info("  (alloc_pid+free_pid at 50%, idr / pidmap time)", \
+		least("pidhash.alloc.alloc_free", \
+		      "^idr occupancy=50% pid_max=32768"))
 	line("find_get_pid level 0 vs before namespaces, 32768", \
 		least("pidhash.levels.vs_flat", \
 		      "^pid.find_get level=0 n=32768"), ">=", "0.95")
