@@ -50,23 +50,6 @@
 #define BATCH 256
 #define HLIST_NODE_BYTES 16
 
-static bool done(const struct idr_bench_opt *o, uint64_t start, uint64_t ops)
-{
-	if (o->count)
-		return ops >= o->count;
-	return bench_now_ns() - start >= (uint64_t)(o->seconds * 1e9);
-}
-
-static double ratio_median(const struct idr_bench_opt *o, const double *a,
-			   const double *b)
-{
-	double q[MAX_ROUNDS];
-
-	for (int r = 0; r < o->rounds; r++)
-		q[r] = a[r] / b[r];
-	return bench_median(q, o->rounds);
-}
-
 /* One namespace with @n live pids, and an IDR mapping the same numbers. */
 struct both {
 	struct lowmem *lm;
@@ -147,7 +130,7 @@ static void both_destroy(struct both *b)
 }
 
 /* ns per lookup of the keys, in batches, for the phase's time. */
-static double time_lookups(const struct idr_bench_opt *o, struct both *b,
+static double time_lookups(const struct bench_phases *o, struct both *b,
 			   bool idr, uint64_t *misses)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
@@ -168,7 +151,7 @@ static double time_lookups(const struct idr_bench_opt *o, struct both *b,
 				k = 0;
 		}
 		ops += BATCH;
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
@@ -184,7 +167,7 @@ struct walk {
 };
 
 /* ns per pid found, for the phase's time. */
-static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
+static double time_walk(const struct bench_phases *o, struct both *b, bool idr,
 			struct walk *w)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
@@ -214,7 +197,7 @@ static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
 			w->seen++;
 			ops++;
 		}
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
@@ -222,11 +205,11 @@ static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
  * Print and record one comparison: @t[0] the pid hash's times, @t[1] the
  * IDR's, and their ratio (above 1: the IDR takes longer).
  */
-static void report(const struct idr_bench_opt *o, const char *what,
+static void report(const struct bench_phases *o, const char *what,
 		   const char *theirs, const char *mine, const char *unit,
 		   double t[2][MAX_ROUNDS], int n, const char *sizing)
 {
-	double q = ratio_median(o, t[1], t[0]);
+	double q = bench_ratio_median(t[1], t[0], o->rounds);
 	char name[64], variant[96], base[96];
 
 	printf("  %-8s %7d %-6s %-11s %6.1f  %-12s %6.1f  x %6.3f  (%s)\n",
@@ -239,7 +222,7 @@ static void report(const struct idr_bench_opt *o, const char *what,
 	bench_csv(name, variant, bench_median(t[1], o->rounds), unit, q, base);
 }
 
-static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
+static void lookups_and_walks(const struct bench_phases *o, struct both *b,
 			      const char *sizing)
 {
 	double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
@@ -297,19 +280,10 @@ static void memory(struct both *b, const char *sizing)
 		  (double)is.bytes / links, base);
 }
 
-static int shift_for_load(int n)
+void idr_bench_size(const struct bench_phases *o, int n)
 {
-	int s = 0;
-
-	while ((1 << s) < n)
-		s++;
-	return s;
-}
-
-void idr_bench_size(const struct idr_bench_opt *o, int n)
-{
-	const int shifts[3] = { pidhash_shift_for(896), shift_for_load(n),
-				shift_for_load(n) };
+	const int shifts[3] = { pidhash_shift_for(896), bench_shift_for(n),
+				bench_shift_for(n) };
 	const char *sizing[3] = { "patch", "load", "spread" };
 
 	for (int z = 0; z < 3; z++) {
@@ -336,8 +310,7 @@ static int idr_alloc_pid_nr(struct idr *idr, int pid_max)
 	return idr_alloc_cyclic(idr, NULL, pid_min, pid_max);
 }
 
-void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ,
-			  int pid_max)
+void idr_bench_alloc_free(const struct bench_phases *o, double occ, int pid_max)
 {
 	struct lowmem *lm = lowmem_create(UINT64_C(1) << 30);
 	struct old_pidhash *oh = old_pidhash_create(12, pid_max);
@@ -396,7 +369,7 @@ void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ,
 					}
 				}
 				ops += 64;
-			} while (!done(o, start, ops));
+			} while (!bench_phase_done(o, start, ops));
 			/* nodes the removes let go count too */
 			if (idr_side)
 				rcu_barrier();
@@ -411,7 +384,8 @@ void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ,
 	       "(idr %lu nodes, %zu B)\n",
 	       pid_max, occ * 100, bench_median(rate[0], o->rounds) / 1e6,
 	       bench_median(rate[1], o->rounds) / 1e6,
-	       ratio_median(o, rate[0], rate[1]), st.nodes, st.bytes);
+	       bench_ratio_median(rate[0], rate[1], o->rounds), st.nodes,
+	       st.bytes);
 	snprintf(variant, sizeof(variant), "idr occupancy=%.0f%%%s", occ * 100,
 		 max);
 	snprintf(base, sizeof(base), "pidmap occupancy=%.0f%%%s", occ * 100,
@@ -421,7 +395,7 @@ void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ,
 	/* the ratio of times: pidmap's rate over the IDR's */
 	bench_csv("pidhash.idr.alloc_free", variant,
 		  bench_median(rate[1], o->rounds), "pairs/s",
-		  ratio_median(o, rate[0], rate[1]), base);
+		  bench_ratio_median(rate[0], rate[1], o->rounds), base);
 
 	pidfs_idr_exit(&idr);
 	lowmem_destroy(lm);

@@ -6,14 +6,7 @@
 #ifndef PIDFS_BENCH_IDR_H
 #define PIDFS_BENCH_IDR_H
 
-#include <stdbool.h>
-
-/* How long each phase runs: bench/pidhash's -r, -t and -n. */
-struct idr_bench_opt {
-	int rounds;
-	double seconds;
-	unsigned long count;
-};
+#include "lib.h"
 
 /*
  * With @n live pids (pid_max PID_MAX_LIMIT): idr_find() against
@@ -21,13 +14,13 @@ struct idr_bench_opt {
  * idr_get_next() walk against a find_ge_pid_ns() walk, and the bytes
  * each structure takes.
  */
-void idr_bench_size(const struct idr_bench_opt *o, int n);
+void idr_bench_size(const struct bench_phases *o, int n);
 
 /*
  * idr_alloc_cyclic()+idr_remove() against the pidmap's alloc+free, with
  * @occ of @pid_max in use, the same numbers in both.
  */
-void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ,
+void idr_bench_alloc_free(const struct bench_phases *o, double occ,
 			  int pid_max);
 
 #endif /* PIDFS_BENCH_IDR_H */

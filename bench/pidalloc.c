@@ -48,32 +48,6 @@
 #define BATCH 256
 #define LOOKUP_TARGET 1.5
 
-static bool done(const struct pidalloc_bench_opt *o, uint64_t start,
-		 uint64_t ops)
-{
-	if (o->count)
-		return ops >= o->count;
-	return bench_now_ns() - start >= (uint64_t)(o->seconds * 1e9);
-}
-
-static double ratio_median(int rounds, const double *a, const double *b)
-{
-	double q[MAX_ROUNDS];
-
-	for (int r = 0; r < rounds; r++)
-		q[r] = a[r] / b[r];
-	return bench_median(q, rounds);
-}
-
-static int shift_for_load(int n)
-{
-	int s = 0;
-
-	while ((1 << s) < n)
-		s++;
-	return s;
-}
-
 /* One tree of one allocator with @n live pids. */
 struct side {
 	enum pid_alloc alloc;
@@ -152,8 +126,8 @@ static void side_destroy(struct side *s)
 
 /* @get: find_get_pid_ns() + put_pid(), which touch the struct pid. */
 static __attribute__((noinline)) double
-time_lookups(const struct pidalloc_bench_opt *o, const struct side *s,
-	     bool get, uint64_t *misses)
+time_lookups(const struct bench_phases *o, const struct side *s, bool get,
+	     uint64_t *misses)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 	int k = 0;
@@ -176,7 +150,7 @@ time_lookups(const struct pidalloc_bench_opt *o, const struct side *s,
 				k = 0;
 		}
 		ops += BATCH;
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
@@ -188,8 +162,7 @@ struct walk {
 };
 
 static __attribute__((noinline)) double
-time_walk(const struct pidalloc_bench_opt *o, const struct side *s,
-	  struct walk *w)
+time_walk(const struct bench_phases *o, const struct side *s, struct walk *w)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 
@@ -212,18 +185,18 @@ time_walk(const struct pidalloc_bench_opt *o, const struct side *s,
 			w->seen++;
 			ops++;
 		}
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
 static void report(int rounds, const char *what, const char *unit,
 		   double t[2][MAX_ROUNDS], int n, const char *sizing)
 {
-	double q = ratio_median(rounds, t[1], t[0]);
+	double q = bench_ratio_median(t[1], t[0], rounds);
 	char name[64], variant[96], base[96];
 
-	printf("  %-10s %7d %-6s pidmap %8.1f  idr %8.1f  x %6.3f (%s)",
-	       what, n, sizing, bench_median(t[0], rounds),
+	printf("  %-10s %7d %-6s pidmap %8.1f  idr %8.1f  x %6.3f (%s)", what,
+	       n, sizing, bench_median(t[0], rounds),
 	       bench_median(t[1], rounds), q, unit);
 	if (!strncmp(what, "lookup", 6))
 		printf(" target <= %.1f: %s", LOOKUP_TARGET,
@@ -255,8 +228,8 @@ static void memory(struct side s[2], const char *sizing)
 	printf("  %-10s %7d %-6s pidmap %.0f B (%d bitmap pages, %u buckets); "
 	       "idr %.0f B (%lu nodes, height %u): x %.2f\n",
 	       "memory", s[0].n, sizing, b[0], st[0].tree_pidmap_pages,
-	       st[0].hash_buckets, b[1], st[1].tree_idr_nodes,
-	       st[1].idr.height, b[1] / b[0]);
+	       st[0].hash_buckets, b[1], st[1].tree_idr_nodes, st[1].idr.height,
+	       b[1] / b[0]);
 	snprintf(base, sizeof(base), "pidmap n=%d hash=%s", s[0].n, sizing);
 	snprintf(variant, sizeof(variant), "idr n=%d hash=%s", s[0].n, sizing);
 	bench_csv("pidhash.alloc.memory", base, b[0], "bytes", NAN, NULL);
@@ -264,10 +237,10 @@ static void memory(struct side s[2], const char *sizing)
 		  base);
 }
 
-void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n)
+void pidalloc_bench_size(const struct bench_phases *o, int n)
 {
-	const int shifts[3] = { pidhash_shift_for(896), shift_for_load(n),
-				shift_for_load(n) };
+	const int shifts[3] = { pidhash_shift_for(896), bench_shift_for(n),
+				bench_shift_for(n) };
 	const char *sizing[3] = { "patch", "load", "spread" };
 
 	for (int z = 0; z < 3; z++) {
@@ -289,10 +262,10 @@ void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n)
 			for (int j = 0; j < 2; j++) {
 				int a = (r + j) % 2;
 
-				look[a][r] = time_lookups(o, &s[a], false,
-							  &misses);
-				get[a][r] = time_lookups(o, &s[a], true,
-							 &misses);
+				look[a][r] =
+					time_lookups(o, &s[a], false, &misses);
+				get[a][r] =
+					time_lookups(o, &s[a], true, &misses);
 			}
 		for (int r = 0; r < o->rounds; r++)
 			for (int j = 0; j < 2; j++) {
@@ -313,7 +286,7 @@ void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n)
 	}
 }
 
-void pidalloc_bench_alloc_free(const struct pidalloc_bench_opt *o, double occ,
+void pidalloc_bench_alloc_free(const struct bench_phases *o, double occ,
 			       int pid_max)
 {
 	double t[2][MAX_ROUNDS];
@@ -361,17 +334,17 @@ void pidalloc_bench_alloc_free(const struct pidalloc_bench_opt *o, double occ,
 					free_pid(p);
 				}
 				ops += 64;
-			} while (!done(o, start, ops));
+			} while (!bench_phase_done(o, start, ops));
 			/* free_pid()'s deferred half counts too */
 			rcu_barrier();
-			t[a][r] = (double)(bench_now_ns() - start) /
-				  (double)ops;
+			t[a][r] =
+				(double)(bench_now_ns() - start) / (double)ops;
 		}
 	printf("  %7d %3.0f%% in use: alloc_pid+free_pid pidmap %7.1f ns, "
 	       "idr %7.1f ns: x %.2f\n",
 	       pid_max, occ * 100, bench_median(t[0], o->rounds),
 	       bench_median(t[1], o->rounds),
-	       ratio_median(o->rounds, t[1], t[0]));
+	       bench_ratio_median(t[1], t[0], o->rounds));
 	snprintf(base, sizeof(base), "pidmap occupancy=%.0f%% pid_max=%d",
 		 occ * 100, pid_max);
 	snprintf(variant, sizeof(variant), "idr occupancy=%.0f%% pid_max=%d",
@@ -380,7 +353,7 @@ void pidalloc_bench_alloc_free(const struct pidalloc_bench_opt *o, double occ,
 		  bench_median(t[0], o->rounds), "ns/pair", NAN, NULL);
 	bench_csv("pidhash.alloc.alloc_free", variant,
 		  bench_median(t[1], o->rounds), "ns/pair",
-		  ratio_median(o->rounds, t[1], t[0]), base);
+		  bench_ratio_median(t[1], t[0], o->rounds), base);
 	for (int a = 0; a < 2; a++)
 		side_destroy(&s[a]);
 }

@@ -7,21 +7,16 @@
 #ifndef PIDFS_BENCH_PIDALLOC_H
 #define PIDFS_BENCH_PIDALLOC_H
 
-/* How long each phase runs: bench/pidhash's -r, -t and -n. */
-struct pidalloc_bench_opt {
-	int rounds;
-	double seconds;
-	unsigned long count;
-};
+#include "lib.h"
 
 /*
  * With @n live pids (pid_max 4194304): find_pid_ns() and a find_ge_pid_ns()
  * walk under each allocator, and what /meminfo charges for each.
  */
-void pidalloc_bench_size(const struct pidalloc_bench_opt *o, int n);
+void pidalloc_bench_size(const struct bench_phases *o, int n);
 
 /* alloc_pid()+free_pid() under each, with @occ of @pid_max in use. */
-void pidalloc_bench_alloc_free(const struct pidalloc_bench_opt *o, double occ,
+void pidalloc_bench_alloc_free(const struct bench_phases *o, double occ,
 			       int pid_max);
 
 #endif /* PIDFS_BENCH_PIDALLOC_H */

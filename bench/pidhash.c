@@ -1289,9 +1289,7 @@ static void usage(FILE *f, const char *prog)
 int main(int argc, char **argv)
 {
 	static const int sizes[] = { 1000, 32768, 1000000 };
-	struct idr_bench_opt iopt;
-	struct pidns_bench_opt nopt;
-	struct pidalloc_bench_opt popt;
+	struct bench_phases ph;
 	int c, nsizes = 3;
 
 	opt.rounds = bench_quick() ? 5 : 7;
@@ -1338,10 +1336,7 @@ int main(int argc, char **argv)
 		nsizes = 2;
 	if (opt.only_size > 0)
 		nsizes = 1;
-	iopt = (struct idr_bench_opt){ opt.rounds, opt.seconds, opt.count };
-	nopt = (struct pidns_bench_opt){ opt.rounds, opt.seconds, opt.count };
-	popt = (struct pidalloc_bench_opt){ opt.rounds, opt.seconds,
-					    opt.count };
+	ph = (struct bench_phases){ opt.rounds, opt.seconds, opt.count };
 	srandom(1);
 	zone = lowmem_create(LOWMEM_MAX_BUDGET);
 	if (!zone)
@@ -1412,19 +1407,19 @@ int main(int argc, char **argv)
 			printf("\n");
 		}
 		if (section('i')) {
-			idr_bench_size(&iopt, n);
+			idr_bench_size(&ph, n);
 			printf("\n");
 		}
 		if (section('p')) {
 			printf("the pid layer, -o alloc=pidmap against "
 			       "-o alloc=idr (x: the IDR's time or bytes over "
 			       "the pidmap's):\n");
-			pidalloc_bench_size(&popt, n);
+			pidalloc_bench_size(&ph, n);
 			printf("\n");
 		}
 		/* 32 levels of a million pids: 800 MiB; not that size */
 		if (section('n') && n <= 32768) {
-			pidns_bench_levels(&nopt, n);
+			pidns_bench_levels(&ph, n);
 			printf("\n");
 		}
 		free(keys);
@@ -1441,22 +1436,22 @@ int main(int argc, char **argv)
 		printf("the IDR's alloc_cyclic+remove against the pidmap, "
 		       "pid_max %d%s:\n",
 		       PID_MAX_DEFAULT, nsizes > 2 ? " and 4194304" : "");
-		idr_bench_alloc_free(&iopt, 0.10, PID_MAX_DEFAULT);
-		idr_bench_alloc_free(&iopt, 0.50, PID_MAX_DEFAULT);
-		idr_bench_alloc_free(&iopt, 0.90, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&ph, 0.10, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&ph, 0.50, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&ph, 0.90, PID_MAX_DEFAULT);
 		/* millions of live ids: not for a look */
 		for (int i = 0; nsizes > 2 && i < 3; i++)
-			idr_bench_alloc_free(&iopt, (double)(1 + 4 * i) / 10,
+			idr_bench_alloc_free(&ph, (double)(1 + 4 * i) / 10,
 					     PID_MAX_LIMIT);
 	}
 	if (section('p')) {
 		printf("alloc_pid+free_pid through the pid layer, -o "
 		       "alloc=pidmap against -o alloc=idr:\n");
 		for (int i = 0; i < 3; i++)
-			pidalloc_bench_alloc_free(&popt, (double)(1 + 4 * i) / 10,
+			pidalloc_bench_alloc_free(&ph, (double)(1 + 4 * i) / 10,
 						  PID_MAX_DEFAULT);
 		for (int i = 0; nsizes > 2 && i < 3; i++)
-			pidalloc_bench_alloc_free(&popt, (double)(1 + 4 * i) / 10,
+			pidalloc_bench_alloc_free(&ph, (double)(1 + 4 * i) / 10,
 						  PID_MAX_LIMIT);
 	}
 	return 0;

@@ -59,32 +59,6 @@
 static const unsigned int levels[] = { 0, 1, 8, MAX_PID_NS_LEVEL };
 #define NR_LEVELS ((int)(sizeof(levels) / sizeof(levels[0])))
 
-static bool done(const struct pidns_bench_opt *o, uint64_t start,
-		 uint64_t ops)
-{
-	if (o->count)
-		return ops >= o->count;
-	return bench_now_ns() - start >= (uint64_t)(o->seconds * 1e9);
-}
-
-static double ratio_median(int rounds, const double *a, const double *b)
-{
-	double q[MAX_ROUNDS];
-
-	for (int r = 0; r < rounds; r++)
-		q[r] = a[r] / b[r];
-	return bench_median(q, rounds);
-}
-
-static int shift_for_load(long n)
-{
-	int s = 0;
-
-	while ((1L << s) < n)
-		s++;
-	return s;
-}
-
 static void shuffle(int *v, int n)
 {
 	for (int i = n - 1; i > 0; i--) {
@@ -112,7 +86,7 @@ static void tree_build(struct tree *t, unsigned int level, int n)
 	memset(t, 0, sizeof(*t));
 	t->level = level;
 	t->n = n;
-	t->shift = shift_for_load((long)n * (level + 1));
+	t->shift = bench_shift_for((long)n * (level + 1));
 	t->lm = lowmem_create(LOWMEM_MAX_BUDGET);
 	t->pids = calloc((size_t)n, sizeof(*t->pids));
 	t->keys = malloc((size_t)n * sizeof(*t->keys));
@@ -248,9 +222,8 @@ static void flat_destroy(struct flat *f)
 
 /* ns per lookup in @t's deepest namespace; @get: with a reference. */
 static __attribute__((noinline)) double
-time_tree_lookups(const struct pidns_bench_opt *o,
-				const struct tree *t, bool get,
-				uint64_t *misses)
+time_tree_lookups(const struct bench_phases *o, const struct tree *t, bool get,
+		  uint64_t *misses)
 {
 	struct pid_namespace *ns = t->ns[t->level];
 	uint64_t start = bench_now_ns(), ops = 0;
@@ -274,15 +247,14 @@ time_tree_lookups(const struct pidns_bench_opt *o,
 				k = 0;
 		}
 		ops += BATCH;
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
 /* The same on the flat table, with the old find_get_pid() and put_pid(). */
 static __attribute__((noinline)) double
-time_flat_lookups(const struct pidns_bench_opt *o,
-				const struct flat *f, const int *keys,
-				bool get, uint64_t *misses)
+time_flat_lookups(const struct bench_phases *o, const struct flat *f,
+		  const int *keys, bool get, uint64_t *misses)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 	int k = 0;
@@ -311,12 +283,12 @@ time_flat_lookups(const struct pidns_bench_opt *o,
 				k = 0;
 		}
 		ops += BATCH;
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
 /* ns per alloc_pid()+free_pid() pair at @t's deepest level. */
-static double time_alloc_free(const struct pidns_bench_opt *o,
+static double time_alloc_free(const struct bench_phases *o,
 			      const struct tree *t)
 {
 	struct pid_namespace *ns = t->ns[t->level];
@@ -327,12 +299,12 @@ static double time_alloc_free(const struct pidns_bench_opt *o,
 			struct pid *pid = alloc_pid(ns);
 
 			if (!pid)
-				bench_die("alloc_pid at level %u: %s",
-					  t->level, strerror(errno));
+				bench_die("alloc_pid at level %u: %s", t->level,
+					  strerror(errno));
 			free_pid(pid);
 		}
 		ops += 64;
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	/* free_pid()'s deferred half counts too */
 	rcu_barrier();
 	return (double)(bench_now_ns() - start) / (double)ops;
@@ -342,9 +314,9 @@ static double time_alloc_free(const struct pidns_bench_opt *o,
 
 enum { V_FIND, V_GET, V_ALLOC, NR_KINDS };
 static const char *const kind_name[NR_KINDS] = { "find", "find_get",
-						  "alloc_free" };
+						 "alloc_free" };
 
-void pidns_bench_levels(const struct pidns_bench_opt *o, int n)
+void pidns_bench_levels(const struct bench_phases *o, int n)
 {
 	struct tree t[NR_LEVELS];
 	struct flat f;
@@ -396,20 +368,24 @@ void pidns_bench_levels(const struct pidns_bench_opt *o, int n)
 		printf("  %-6u %6u %8zu %8zu", levels[l], levels[l] + 1, host,
 		       pid_charged_size(&pidfs_arch_x86_64, levels[l]));
 		for (int k = 0; k < NR_KINDS; k++)
-			printf(" %*.1f %6.2f", k == V_GET ? 9 : k ? 11 : 6,
+			printf(" %*.1f %6.2f",
+			       k == V_GET ? 9 :
+			       k	  ? 11 :
+					    6,
 			       bench_median(ns[k][l], rounds),
-			       ratio_median(rounds, ns[k][l], ns[k][0]));
+			       bench_ratio_median(ns[k][l], ns[k][0], rounds));
 		printf(" %8d\n", 1 << t[l].shift);
 		for (int k = 0; k < NR_KINDS; k++) {
 			snprintf(variant, sizeof(variant), "level=%u n=%d",
 				 levels[l], n);
 			snprintf(base, sizeof(base), "level=0 n=%d", n);
-			bench_csv(k == V_FIND  ? "pidhash.levels.find" :
-				  k == V_GET   ? "pidhash.levels.find_get" :
-						 "pidhash.levels.alloc_free",
+			bench_csv(k == V_FIND ? "pidhash.levels.find" :
+				  k == V_GET  ? "pidhash.levels.find_get" :
+						"pidhash.levels.alloc_free",
 				  variant, bench_median(ns[k][l], rounds),
 				  k == V_ALLOC ? "ns/pair" : "ns/op",
-				  l ? ratio_median(rounds, ns[k][l], ns[k][0]) :
+				  l ? bench_ratio_median(ns[k][l], ns[k][0],
+							 rounds) :
 				      NAN,
 				  l ? base : NULL);
 		}
@@ -417,7 +393,7 @@ void pidns_bench_levels(const struct pidns_bench_opt *o, int n)
 
 	/* The target: level 0 against the lookup before namespaces. */
 	for (int k = 0; k < 2; k++) {
-		double q = ratio_median(rounds, flat[k], ns[k][0]);
+		double q = bench_ratio_median(flat[k], ns[k][0], rounds);
 
 		printf("  level 0 %-8s %6.1f ns, before namespaces %6.1f ns: "
 		       "x %.3f as fast",

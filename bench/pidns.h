@@ -7,18 +7,13 @@
 #ifndef PIDFS_BENCH_PIDNS_H
 #define PIDFS_BENCH_PIDNS_H
 
-/* How long each phase runs: bench/pidhash's -r, -t and -n. */
-struct pidns_bench_opt {
-	int rounds;
-	double seconds;
-	unsigned long count;
-};
+#include "lib.h"
 
 /*
  * @n live pids allocated at each level (one tree of namespaces per
  * level, the hash sized to the upids it holds): lookups and alloc+free
  * pairs, each level's time over level 0's in the same rounds.
  */
-void pidns_bench_levels(const struct pidns_bench_opt *o, int n);
+void pidns_bench_levels(const struct bench_phases *o, int n);
 
 #endif /* PIDFS_BENCH_PIDNS_H */

@@ -143,8 +143,9 @@ static double daemon_cpu(int fd)
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	/* after "comm)": state is field 3, utime 14, stime 15 */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-				"%lu %lu",
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%lu %lu",
 			 &utime, &stime) != 2)
 		return NAN;
 	return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
@@ -183,8 +184,7 @@ static int count_lines(const char *path, const char *needle)
  * Run @tool (ps or pstree) with @mv's mount on /proc; its output goes to
  * @out, checked afterwards.
  */
-static struct run run_once(const char *tool, struct mountv *mv,
-			   const char *out)
+static struct run run_once(const char *tool, struct mountv *mv, const char *out)
 {
 	const char *const ps[] = { "ps", "-e", NULL };
 	const char *const pstree[] = { "pstree", NULL };
@@ -200,7 +200,8 @@ static struct run run_once(const char *tool, struct mountv *mv,
 	pid_t pid;
 
 	if (mount(mv->mnt, "/proc", NULL, MS_BIND, NULL))
-		child_die("mount --bind %s /proc: %s", mv->mnt, strerror(errno));
+		child_die("mount --bind %s /proc: %s", mv->mnt,
+			  strerror(errno));
 	req0 = bench_requests(mv->requests, NULL);
 	n0 = bench_requests_all(mv->requests, names, ops0, BENCH_MAX_OPS);
 	d0 = daemon_cpu(mv->statfd);
@@ -222,8 +223,7 @@ static struct run run_once(const char *tool, struct mountv *mv,
 	r.wall = ((double)bench_now_ns() - t0) / 1e9;
 	r.daemon = daemon_cpu(mv->statfd) - d0;
 	req1 = bench_requests(mv->requests, NULL);
-	n1 = bench_requests_all(mv->requests, mv->opname, ops1,
-				BENCH_MAX_OPS);
+	n1 = bench_requests_all(mv->requests, mv->opname, ops1, BENCH_MAX_OPS);
 	if (n0 == n1 && n1 > 0) {
 		mv->nops = n1;
 		for (int i = 0; i < n1; i++)
@@ -238,8 +238,7 @@ static struct run run_once(const char *tool, struct mountv *mv,
 		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	r.requests = (req0 < 0 || req1 < 0) ? NAN : (double)(req1 - req0);
 	/* ps -e: a header, init and every task; pstree: init at the top */
-	if (!strcmp(tool, "ps") &&
-	    count_lines(out, NULL) < opt.ntasks + 2)
+	if (!strcmp(tool, "ps") && count_lines(out, NULL) < opt.ntasks + 2)
 		child_die("ps -e on %s listed %d lines for %d tasks", mv->alloc,
 			  count_lines(out, NULL), opt.ntasks);
 	if (strcmp(tool, "ps") && count_lines(out, "init") < 1)
@@ -247,8 +246,7 @@ static struct run run_once(const char *tool, struct mountv *mv,
 	return r;
 }
 
-static double med(struct run (*v)[MAX_MOUNTS], int m, int rounds,
-		  size_t field)
+static double med(struct run (*v)[MAX_MOUNTS], int m, int rounds, size_t field)
 {
 	double x[MAX_ROUNDS];
 
@@ -310,8 +308,7 @@ static void measure(const char *tool, struct mountv *mv, int nm)
 						   field[k]);
 			snprintf(name, sizeof(name), "procps.%s%s", tool,
 				 what[k]);
-			bench_csv(name, variant,
-				  med(runs, m, rounds, field[k]),
+			bench_csv(name, variant, med(runs, m, rounds, field[k]),
 				  k == 3 ? "requests/run" : "s",
 				  m && k < 3 ? bench_median(q, rounds) : NAN,
 				  m && k < 3 ? base : NULL);
@@ -337,7 +334,8 @@ static void measure(const char *tool, struct mountv *mv, int nm)
 		printf("  %s/%s time: x %.2f (rounds %.2f-%.2f, middle half; "
 		       "first run x %.2f)",
 		       mv[m].label, mv[0].label, bench_median(q, rounds),
-		       bench_quartile(q, rounds, 1), bench_quartile(q, rounds, 3),
+		       bench_quartile(q, rounds, 1),
+		       bench_quartile(q, rounds, 3),
 		       first[m].wall / first[0].wall);
 		for (size_t c = 0; c < sizeof(commit) / sizeof(commit[0]); c++)
 			if (!strcmp(commit[c].tool, tool) &&
@@ -497,8 +495,8 @@ int main(int argc, char **argv)
 
 	printf("bench/procps: %s, allocators %s%s%s; ps %s, pstree %s\n",
 	       opt.pidfs, has_alloc ? opt.allocs : "pidmap",
-	       opt.extra ? ", -o " : "", opt.extra ? opt.extra : "",
-	       "-e", "(psmisc)");
+	       opt.extra ? ", -o " : "", opt.extra ? opt.extra : "", "-e",
+	       "(psmisc)");
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
