@@ -43,9 +43,9 @@
 
 #include "lib.h"
 #include "pidalloc.h"
+#include "pidns.h"
 
 #define MAX_ROUNDS 31
-#define BATCH 256
 #define LOOKUP_TARGET 1.5
 
 /* One tree of one allocator with @n live pids. */
@@ -122,36 +122,6 @@ static void side_destroy(struct side *s)
 	lowmem_destroy(s->lm);
 	free(s->pids);
 	free(s->keys);
-}
-
-/* @get: find_get_pid_ns() + put_pid(), which touch the struct pid. */
-static __attribute__((noinline)) double
-time_lookups(const struct bench_phases *o, const struct side *s, bool get,
-	     uint64_t *misses)
-{
-	uint64_t start = bench_now_ns(), ops = 0;
-	int k = 0;
-
-	do {
-		for (int i = 0; i < BATCH; i++) {
-			struct pid *pid;
-
-			if (get) {
-				pid = find_get_pid_ns(s->keys[k], s->ns);
-				*misses += !pid;
-				put_pid(pid);
-			} else {
-				rcu_read_lock();
-				pid = find_pid_ns(s->keys[k], s->ns);
-				rcu_read_unlock();
-				*misses += !pid;
-			}
-			if (++k == s->n)
-				k = 0;
-		}
-		ops += BATCH;
-	} while (!bench_phase_done(o, start, ops));
-	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
 /* A walk in order, resumed where the last phase left it. */
@@ -262,10 +232,14 @@ void pidalloc_bench_size(const struct bench_phases *o, int n)
 			for (int j = 0; j < 2; j++) {
 				int a = (r + j) % 2;
 
-				look[a][r] =
-					time_lookups(o, &s[a], false, &misses);
-				get[a][r] =
-					time_lookups(o, &s[a], true, &misses);
+				look[a][r] = pidns_time_lookups(o, s[a].ns,
+								s[a].keys,
+								s[a].n, false,
+								&misses);
+				get[a][r] = pidns_time_lookups(o, s[a].ns,
+							       s[a].keys,
+							       s[a].n, true,
+							       &misses);
 			}
 		for (int r = 0; r < o->rounds; r++)
 			for (int j = 0; j < 2; j++) {

@@ -220,12 +220,10 @@ static void flat_destroy(struct flat *f)
 
 /* -- the timed loops ------------------------------------------------------ */
 
-/* ns per lookup in @t's deepest namespace; @get: with a reference. */
-static __attribute__((noinline)) double
-time_tree_lookups(const struct bench_phases *o, const struct tree *t, bool get,
-		  uint64_t *misses)
+double pidns_time_lookups(const struct bench_phases *o,
+			  struct pid_namespace *ns, const int *keys, int n,
+			  bool get, uint64_t *misses)
 {
-	struct pid_namespace *ns = t->ns[t->level];
 	uint64_t start = bench_now_ns(), ops = 0;
 	int k = 0;
 
@@ -234,16 +232,16 @@ time_tree_lookups(const struct bench_phases *o, const struct tree *t, bool get,
 			struct pid *pid;
 
 			if (get) {
-				pid = find_get_pid_ns(t->keys[k], ns);
+				pid = find_get_pid_ns(keys[k], ns);
 				*misses += !pid;
 				put_pid(pid);
 			} else {
 				rcu_read_lock();
-				pid = find_pid_ns(t->keys[k], ns);
+				pid = find_pid_ns(keys[k], ns);
 				rcu_read_unlock();
 				*misses += !pid;
 			}
-			if (++k == t->n)
+			if (++k == n)
 				k = 0;
 		}
 		ops += BATCH;
@@ -348,8 +346,9 @@ void pidns_bench_levels(const struct bench_phases *o, int n)
 			else if (kind == V_ALLOC)
 				ns[kind][l][r] = time_alloc_free(o, &t[l]);
 			else
-				ns[kind][l][r] = time_tree_lookups(
-					o, &t[l], kind == V_GET, &misses);
+				ns[kind][l][r] = pidns_time_lookups(
+					o, t[l].ns[t[l].level], t[l].keys,
+					t[l].n, kind == V_GET, &misses);
 		}
 	if (misses)
 		bench_die("pidns: %llu lookups of live pids failed",
