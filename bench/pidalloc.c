@@ -23,7 +23,8 @@
  *           table (the modelled machine's bytes) against the IDR's nodes
  *           (tree and reserve, 576 bytes each on x86-64);
  *   alloc   alloc_pid() + free_pid() pairs with 10%, 50% and 90% of
- *           pid_max in use (32768, and 4194304 outside -s), the same
+ *           pid_max in use (32768 with the patch's 4096 buckets, and
+ *           4194304 with as many outside -s), the same
  *           numbers in use in both trees, including the RCU callbacks
  *           free_pid() queues.
  *
@@ -266,7 +267,13 @@ void pidalloc_bench_alloc_free(const struct bench_phases *o, double occ,
 	double t[2][MAX_ROUNDS];
 	struct side s[2];
 	char variant[96], base[96];
-	int full;
+	/*
+	 * The patch's 4096 buckets at pid_max 32768; sized to pid_max
+	 * above, or every free_pid() of millions of pids walks a chain of
+	 * a thousand to find its predecessor.
+	 */
+	int full, shift = pid_max > PID_MAX_DEFAULT ? bench_shift_for(pid_max) :
+						      pidhash_shift_for(896);
 
 	/* How many numbers a full tree holds: fill one and count. */
 	{
@@ -276,8 +283,7 @@ void pidalloc_bench_alloc_free(const struct bench_phases *o, double occ,
 
 		if (!lm || !v)
 			bench_die("out of memory");
-		ns = make_ns(lm, PID_ALLOC_PIDMAP, pid_max,
-			     pidhash_shift_for(896));
+		ns = make_ns(lm, PID_ALLOC_PIDMAP, pid_max, shift);
 		for (full = 0; full < pid_max && (v[full] = alloc_pid(ns));)
 			full++;
 		for (int i = 0; i < full; i++)
@@ -289,8 +295,7 @@ void pidalloc_bench_alloc_free(const struct bench_phases *o, double occ,
 	}
 	for (int a = 0; a < 2; a++)
 		side_build(&s[a], a ? PID_ALLOC_IDR : PID_ALLOC_PIDMAP,
-			   (int)(occ * pid_max), full, pid_max,
-			   pidhash_shift_for(896), 2);
+			   (int)(occ * pid_max), full, pid_max, shift, 2);
 	for (int r = 0; r < o->rounds; r++)
 		for (int j = 0; j < 2; j++) {
 			int a = (r + j) % 2;
