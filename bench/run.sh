@@ -6,8 +6,8 @@
 # and print one summary table: every target of doc/performance.md, what
 # this run measured, and whether it is met.
 #
-#   make bench                      # about 6 minutes; writes bench/results.csv
-#   make bench BENCH_QUICK=1        # under a minute, for a look
+#   make bench                      # about 10 minutes; writes bench/results.csv
+#   make bench BENCH_QUICK=1        # a minute or two, for a look
 #   make bench BENCH_CSV=/tmp/r.csv # results elsewhere
 #
 # Run from make (it sets top_builddir and top_srcdir), or by hand:
