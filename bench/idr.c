@@ -160,15 +160,9 @@ static double time_lookups(const struct bench_phases *o, struct both *b,
  * and 4096 buckets one find_ge_pid() costs tens of microseconds, and a
  * whole walk would outlast any phase.
  */
-struct walk {
-	int nr; /* next number to ask for */
-	int seen; /* pids found since the walk began */
-	uint64_t bad; /* out of order, or a walk that missed pids */
-};
 
-/* ns per pid found, for the phase's time. */
-static double time_walk(const struct bench_phases *o, struct both *b, bool idr,
-			struct walk *w)
+double idr_bench_walk(const struct bench_phases *o, struct pid_namespace *ns,
+		      const struct idr *idr, int n, struct idr_bench_walk *w)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 
@@ -179,16 +173,16 @@ static double time_walk(const struct bench_phases *o, struct both *b, bool idr,
 
 			rcu_read_lock();
 			if (idr) {
-				p = idr_get_next(&b->idr, &nr);
+				p = idr_get_next(idr, &nr);
 			} else {
-				p = find_ge_pid_ns(nr, b->ns);
+				p = find_ge_pid_ns(nr, ns);
 				if (p)
 					nr = pid_nr(p);
 			}
 			rcu_read_unlock();
 			if (!p) {
 				/* the end: every pid seen once, start again */
-				w->bad += w->seen != b->n;
+				w->bad += w->seen != n;
 				w->nr = w->seen = 0;
 				continue;
 			}
@@ -226,7 +220,7 @@ static void lookups_and_walks(const struct bench_phases *o, struct both *b,
 			      const char *sizing)
 {
 	double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
-	struct walk w[2] = { { 0 }, { 0 } };
+	struct idr_bench_walk w[2] = { { 0 }, { 0 } };
 	uint64_t misses = 0;
 
 	for (int r = 0; r < o->rounds; r++)
@@ -239,7 +233,8 @@ static void lookups_and_walks(const struct bench_phases *o, struct both *b,
 		for (int j = 0; j < 2; j++) {
 			bool idr = (r + j) % 2;
 
-			walk[idr][r] = time_walk(o, b, idr, &w[idr]);
+			walk[idr][r] = idr_bench_walk(
+				o, b->ns, idr ? &b->idr : NULL, b->n, &w[idr]);
 		}
 	misses += w[0].bad + w[1].bad;
 	if (misses)

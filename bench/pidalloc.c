@@ -42,6 +42,7 @@
 #include "pidfs/pid.h"
 #include "pidfs/rcu.h"
 
+#include "idr.h"
 #include "lib.h"
 #include "pidalloc.h"
 #include "pidns.h"
@@ -125,41 +126,6 @@ static void side_destroy(struct side *s)
 	free(s->keys);
 }
 
-/* A walk in order, resumed where the last phase left it. */
-struct walk {
-	int nr;
-	int seen;
-	uint64_t bad;
-};
-
-static __attribute__((noinline)) double
-time_walk(const struct bench_phases *o, const struct side *s, struct walk *w)
-{
-	uint64_t start = bench_now_ns(), ops = 0;
-
-	do {
-		for (int i = 0; i < 64; i++) {
-			struct pid *pid;
-			int nr;
-
-			rcu_read_lock();
-			pid = find_ge_pid_ns(w->nr, s->ns);
-			nr = pid ? pid_nr(pid) : 0;
-			rcu_read_unlock();
-			if (!pid) {
-				w->bad += w->seen != s->n;
-				w->nr = w->seen = 0;
-				continue;
-			}
-			w->bad += nr < w->nr;
-			w->nr = nr + 1;
-			w->seen++;
-			ops++;
-		}
-	} while (!bench_phase_done(o, start, ops));
-	return (double)(bench_now_ns() - start) / (double)ops;
-}
-
 static void report(int rounds, const char *what, const char *unit,
 		   double t[2][MAX_ROUNDS], int n, const char *sizing)
 {
@@ -217,7 +183,7 @@ void pidalloc_bench_size(const struct bench_phases *o, int n)
 	for (int z = 0; z < 3; z++) {
 		double look[2][MAX_ROUNDS], get[2][MAX_ROUNDS];
 		double walk[2][MAX_ROUNDS];
-		struct walk w[2] = { { 0 }, { 0 } };
+		struct idr_bench_walk w[2] = { { 0 }, { 0 } };
 		uint64_t misses = 0;
 		struct side s[2];
 		int made = z == 2 ? 4 * n : n;
@@ -246,7 +212,8 @@ void pidalloc_bench_size(const struct bench_phases *o, int n)
 			for (int j = 0; j < 2; j++) {
 				int a = (r + j) % 2;
 
-				walk[a][r] = time_walk(o, &s[a], &w[a]);
+				walk[a][r] = idr_bench_walk(o, s[a].ns, NULL,
+							    s[a].n, &w[a]);
 			}
 		if (misses || w[0].bad || w[1].bad)
 			bench_die("alloc: lookups or walks missed live pids");
