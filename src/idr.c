@@ -401,7 +401,7 @@ int idr_alloc(struct idr *idr, void *ptr, int start, int end)
 
 int idr_alloc_cyclic(struct idr *idr, void *ptr, int start, int end)
 {
-	int id, curr = (int)idr->idr_next;
+	int id, curr = (int)idr_get_cursor(idr);
 
 	if (curr < start)
 		curr = start;

@@ -12,8 +12,9 @@
  *    idr_replace()s the pid in at every level, so that find_pid_ns()
  *    never finds a half-built pid (pid.c does both steps);
  *  - free_pid() does idr_remove() at every level (pid.c);
- *  - find_pid_ns() is idr_find() (inline in pid.h), find_ge_pid() is
- *    idr_get_next(), and zap_pid_ns_processes()'s walk too.
+ *  - find_pid_ns() is idr_find() (pid_idr_find(), called from the inline
+ *    lookup of pid.h when a namespace has no hash table), find_ge_pid()
+ *    is idr_get_next(), and zap_pid_ns_processes()'s walk too.
  *
  * There is no hash table: nothing is hashed, nothing charged for one.
  * The IDR's nodes come from one cache per tree ("radix_tree_node", the
@@ -89,8 +90,9 @@ void pid_idr_undo(struct pid_namespace *ns, struct pid *pid, int from)
 {
 	struct pid_tree *tree = ns->tree;
 
+	/* pid->level is not set yet: @ns is the pid's namespace */
 	pthread_mutex_lock(&tree->pidmap_lock);
-	for (int i = from; i <= (int)pid->level; i++)
+	for (int i = from; i <= (int)ns->head.level; i++)
 		idr_remove(&pid->numbers[i].ns->idr, pid->numbers[i].nr);
 	/* On failure to allocate the first pid, reset the state. */
 	if (ns->adding && !ns->nr_allocated)
@@ -143,4 +145,9 @@ void pid_idr_read_stats(struct pid_namespace *ns, struct pid_ns_stats *st)
 		st->tree_idr_nodes += is.nodes + is.reserve;
 		st->tree_idr_bytes += is.bytes;
 	}
+}
+
+struct pid *pid_idr_find(const struct idr *idr, int nr)
+{
+	return idr_find(idr, nr);
 }

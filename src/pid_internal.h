@@ -105,9 +105,9 @@ void pid_idr_ns_exit(struct pid_namespace *ns);
 int pid_idr_alloc_nr(struct pid_namespace *ns);
 
 /*
- * Free the numbers of levels @from..@pid->level of a struct pid that
- * alloc_pid() could not finish, and on the first pid of @ns reset its
- * cursor, as 4.15's out_free path.  Takes pidmap_lock.
+ * Free the numbers of levels @from..@ns's level of a struct pid that
+ * alloc_pid() could not finish in @ns, and on the first pid of @ns reset
+ * its cursor, as 4.15's out_free path.  Takes pidmap_lock.
  */
 void pid_idr_undo(struct pid_namespace *ns, struct pid *pid, int from);
 

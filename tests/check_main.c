@@ -18,6 +18,7 @@ static const struct {
 	{ "lowmem", lowmem_suite },
 	{ "pid", pid_suite },
 	{ "idr", idr_suite },
+	{ "pid_idr", pid_idr_suite },
 	{ "task", task_suite },
 	{ "procfmt", procfmt_suite },
 	{ "ctl", ctl_suite },

@@ -16,6 +16,7 @@
 Suite *lowmem_suite(void);
 Suite *pid_suite(void);
 Suite *idr_suite(void);
+Suite *pid_idr_suite(void);
 Suite *task_suite(void);
 Suite *procfmt_suite(void);
 Suite *ctl_suite(void);

@@ -27,6 +27,7 @@
 #include "pidfs/lowmem.h"
 #include "pidfs/rcu.h"
 
+#include "pidtest.h"
 #include "suites.h"
 
 #define ZONE_BYTES (UINT64_C(64) << 20)
@@ -482,31 +483,18 @@ END_TEST
 static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
 static int writers_done; /* ATOMIC */
 
-struct rthread {
-	pthread_t thread;
-	uint64_t seed;
-	unsigned long bad, reads;
-};
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void *reader_fn(void *arg)
 {
-	struct rthread *r = arg;
+	struct pidtest_reader *r = arg;
 
 	do {
 		for (int k = 0; k < 256; k++) {
-			int id = (int)(rnd(&r->seed) % RW_RANGE);
+			int id = (int)(pidtest_rnd(&r->seed) % RW_RANGE);
 			void *p;
 
 			if (k % 16 == 0)
-				id = (1 << 18) + (int)(rnd(&r->seed) % 64);
+				id = (1 << 18) +
+				     (int)(pidtest_rnd(&r->seed) % 64);
 			rcu_read_lock();
 			p = idr_find(&idr, id);
 			/* a value is always its own id's, never torn */
@@ -527,7 +515,7 @@ static void *reader_fn(void *arg)
 
 START_TEST(test_rcu_readers)
 {
-	struct rthread r[NR_READERS];
+	struct pidtest_reader r[NR_READERS];
 	uint64_t seed = 0x243f6a8885a308d3ULL;
 	int high = -1;
 
@@ -543,10 +531,10 @@ START_TEST(test_rcu_readers)
 				 0);
 	}
 	for (int op = 0; op < WRITER_OPS; op++) {
-		int id = (int)(rnd(&seed) % RW_RANGE);
+		int id = (int)(pidtest_rnd(&seed) % RW_RANGE);
 
 		pthread_mutex_lock(&wlock);
-		switch (rnd(&seed) % 4) {
+		switch (pidtest_rnd(&seed) % 4) {
 		case 0:
 		case 1:
 			/* as alloc_pid(): NULL, then the value */
@@ -637,8 +625,8 @@ START_TEST(test_lockstep)
 	memset(&ref, 0, sizeof(ref));
 	idr_make(0);
 	for (int op = 0; op < LS_OPS; op++) {
-		uint64_t r = rnd(&seed);
-		int id = (int)(rnd(&seed) % LS_MAX), got, want;
+		uint64_t r = pidtest_rnd(&seed);
+		int id = (int)(pidtest_rnd(&seed) % LS_MAX), got, want;
 		/* phases: mostly allocating, then mostly freeing */
 		bool filling = (op / 20000) % 2 == 0;
 

@@ -11,7 +11,8 @@
  * the namespace, its init as child_reaper, PPid 0 across the boundary,
  * orphans reparented inside a namespace, zap_pid_ns_processes() (nested
  * too), ENOMEM after the init's death, the lifetime of a namespace after
- * its last task, and RCU readers against writers across levels.
+ * its last task, and RCU readers against writers across levels; the
+ * task layer's cases run under both allocators (task and task_idr).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@
 #include "pidfs/rcu.h"
 #include "pidfs/task.h"
 
+#include "pidtest.h"
 #include "suites.h"
 
 /* ---- the pid layer alone -------------------------------------------------- */
@@ -33,16 +35,7 @@ static struct pid_namespace *root;
 
 static void pid_setup_arch(const struct pidfs_arch *arch, int pid_max)
 {
-	struct pid_ns_params p = { 0 };
-
-	lm = lowmem_create(arch->lowmem);
-	ck_assert_ptr_nonnull(lm);
-	p.lowmem = lm;
-	p.arch = arch;
-	p.pid_max = pid_max;
-	p.hash_shift = -1;
-	root = pid_ns_create(&p);
-	ck_assert_ptr_nonnull(root);
+	root = pidtest_ns_create(arch, pid_max, PID_ALLOC_PIDMAP, &lm);
 }
 
 static void pid_setup(void)
@@ -52,27 +45,11 @@ static void pid_setup(void)
 
 static void pid_teardown(void)
 {
-	pid_ns_destroy(root);
-	root = NULL;
-	lowmem_destroy(lm);
-	lm = NULL;
+	pidtest_ns_destroy(&root, &lm);
 }
 
-static struct lowmem_kind_stats kind(enum lowmem_kind kd)
-{
-	struct lowmem_stats st;
-
-	lowmem_read_stats(lm, &st);
-	return st.kind[kd];
-}
-
-static struct pid_ns_stats nstats(struct pid_namespace *ns)
-{
-	struct pid_ns_stats st;
-
-	pid_ns_read_stats(ns, &st);
-	return st;
-}
+#define kind(kd) pidtest_kind(lm, kd)
+#define nstats(ns) pidtest_nstats(ns)
 
 /* A chain of namespaces root = ns[0], ns[1] below it, ... ns[depth]. */
 static void make_chain(struct pid_namespace **ns, unsigned int depth)
@@ -362,14 +339,27 @@ END_TEST
 static struct pidfs_kernel *k;
 static struct task_info ti; /* large: kept off the stack */
 
-static void task_setup(void)
+static void task_setup_alloc(enum pid_alloc alloc)
 {
 	struct pidfs_kernel_params p = { 0 };
 
 	p.hash_shift = -1;
+	p.alloc = alloc;
 	ck_assert_int_eq(pidfs_kernel_create(&p, &k), 0);
 	lm = pidfs_kernel_lowmem(k);
 	root = pidfs_kernel_ns(k);
+	ck_assert_int_eq(pid_ns_alloc(root), alloc);
+}
+
+static void task_setup(void)
+{
+	task_setup_alloc(PID_ALLOC_PIDMAP);
+}
+
+/* The same cases on Linux 4.15's allocator: an IDR per namespace. */
+static void task_setup_idr(void)
+{
+	task_setup_alloc(PID_ALLOC_IDR);
 }
 
 static void task_teardown(void)
@@ -575,7 +565,13 @@ START_TEST(test_zap_nested)
 	st = nstats(root);
 	ck_assert_int_eq(st.nr_namespaces, 1);
 	ck_assert_int_eq(st.nr_pids, 1);
-	ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 1);
+	/* init's: its bitmap page, or its IDR's one leaf */
+	if (pid_ns_alloc(root) == PID_ALLOC_IDR) {
+		ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 0);
+		ck_assert_uint_eq(kind(LOWMEM_IDR).objects, 1);
+	} else {
+		ck_assert_uint_eq(kind(LOWMEM_PIDMAP).objects, 1);
+	}
 	ck_assert_uint_eq(kind(LOWMEM_PID).objects, 1);
 }
 END_TEST
@@ -586,8 +582,11 @@ START_TEST(test_first_fork_failed)
 	pid_t p = fork_ok(1), c;
 
 	unshare_ok(p);
-	/* the task_struct's allocation fails, after the struct pid's */
-	lowmem_fail_nth(lm, 2);
+	/*
+	 * the task_struct's allocation fails, after the struct pid's (and
+	 * under the IDR after the new namespace's first leaf)
+	 */
+	lowmem_fail_nth(lm, pid_ns_alloc(root) == PID_ALLOC_IDR ? 3 : 2);
 	ck_assert_int_eq(pidfs_fork(k, p, NULL, &c), -ENOMEM);
 	lowmem_fail_nth(lm, 0);
 	ck_assert_int_eq(pidfs_fork(k, p, NULL, &c), -ENOMEM);
@@ -701,6 +700,19 @@ START_TEST(test_rcu_across_levels)
 }
 END_TEST
 
+/* The task layer's cases, under the fixture of @tc's allocator. */
+static void add_task_cases(Suite *s, TCase *tc)
+{
+	tcase_add_test(tc, test_fork_into_ns);
+	tcase_add_test(tc, test_reparent_in_ns);
+	tcase_add_test(tc, test_zap_nested);
+	tcase_add_test(tc, test_first_fork_failed);
+	tcase_add_test(tc, test_unshare_enospc);
+	tcase_add_test(tc, test_rcu_across_levels);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+}
+
 Suite *pidns_suite(void)
 {
 	Suite *s = suite_create("pidns");
@@ -717,14 +729,10 @@ Suite *pidns_suite(void)
 
 	tc = tcase_create("task");
 	tcase_add_checked_fixture(tc, task_setup, task_teardown);
-	tcase_add_test(tc, test_fork_into_ns);
-	tcase_add_test(tc, test_reparent_in_ns);
-	tcase_add_test(tc, test_zap_nested);
-	tcase_add_test(tc, test_first_fork_failed);
-	tcase_add_test(tc, test_unshare_enospc);
-	tcase_add_test(tc, test_rcu_across_levels);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
+	add_task_cases(s, tc);
 
+	tc = tcase_create("task_idr");
+	tcase_add_checked_fixture(tc, task_setup_idr, task_teardown);
+	add_task_cases(s, tc);
 	return s;
 }

@@ -458,6 +458,13 @@ static inline struct pid *upid_pid(struct upid *upid, unsigned int level)
 }
 
 /*
+ * find_pid_ns() under PID_ALLOC_IDR: idr_find() out of line, as 4.15's
+ * called radix_tree_lookup(), so that the inlined hash path keeps its
+ * registers.  Under rcu_read_lock() or with pidmap_lock held.
+ */
+struct pid *pid_idr_find(const struct idr *idr, int nr);
+
+/*
  * Must be called under rcu_read_lock() or with pidmap_lock held.  Under
  * PID_ALLOC_IDR, 4.15's: idr_find() in the namespace's IDR, which finds
  * no pid until alloc_pid() has published it whole.
@@ -465,15 +472,18 @@ static inline struct pid *upid_pid(struct upid *upid, unsigned int level)
 static inline struct pid *find_pid_ns(int nr, struct pid_namespace *ns)
 {
 	const struct pid_ns_head *h = pid_ns_head(ns);
-	unsigned int b;
+	unsigned int b = pid_hashfn(&h->hash, nr, h->hash_key);
+	struct upid **table = h->hash.table;
 	struct upid *upid;
 
-	/* One test, predicted: the pidmap's path is otherwise unchanged. */
-	if (__builtin_expect(h->idr != NULL, 0))
-		return idr_find(h->idr, nr);
-	b = pid_hashfn(&h->hash, nr, h->hash_key);
+	/*
+	 * No table: the IDR's namespace.  One test of what the hash's path
+	 * loads anyway, predicted; that path is otherwise unchanged.
+	 */
+	if (__builtin_expect(!table, 0))
+		return pid_idr_find(h->idr, nr);
 	/* Any nr: one outside 1..pid_max - 1 is in no chain. */
-	for (upid = rcu_access(h->hash.table[b]); upid;
+	for (upid = rcu_access(table[b]); upid;
 	     upid = rcu_access(upid->pid_chain))
 		if (upid->nr == nr && upid->ns == ns)
 			return upid_pid(upid, h->level);
