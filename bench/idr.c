@@ -25,7 +25,8 @@
  *   alloc   idr_alloc_cyclic() + idr_remove() pairs against the pidmap's
  *           alloc_pidmap() + free_pidmap() (bench/prepatch.c's, the
  *           2.6.17 next-fit bitmap) at 10%, 50% and 90% of pid_max 32768
- *           in use, the same numbers in both, without the caller's lock
+ *           (and of 4194304, 3.8 million live ids at 90%) in use, the
+ *           same numbers in both, without the caller's lock
  *           (the same for both) and with the IDR's RCU frees waited for.
  *
  * A ratio above 1.00 means the IDR takes longer (or more bytes).
@@ -48,23 +49,6 @@
 #define MAX_ROUNDS 31
 #define BATCH 256
 #define HLIST_NODE_BYTES 16
-
-static bool done(const struct idr_bench_opt *o, uint64_t start, uint64_t ops)
-{
-	if (o->count)
-		return ops >= o->count;
-	return bench_now_ns() - start >= (uint64_t)(o->seconds * 1e9);
-}
-
-static double ratio_median(const struct idr_bench_opt *o, const double *a,
-			   const double *b)
-{
-	double q[MAX_ROUNDS];
-
-	for (int r = 0; r < o->rounds; r++)
-		q[r] = a[r] / b[r];
-	return bench_median(q, o->rounds);
-}
 
 /* One namespace with @n live pids, and an IDR mapping the same numbers. */
 struct both {
@@ -146,7 +130,7 @@ static void both_destroy(struct both *b)
 }
 
 /* ns per lookup of the keys, in batches, for the phase's time. */
-static double time_lookups(const struct idr_bench_opt *o, struct both *b,
+static double time_lookups(const struct bench_phases *o, struct both *b,
 			   bool idr, uint64_t *misses)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
@@ -167,7 +151,7 @@ static double time_lookups(const struct idr_bench_opt *o, struct both *b,
 				k = 0;
 		}
 		ops += BATCH;
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
@@ -176,15 +160,9 @@ static double time_lookups(const struct idr_bench_opt *o, struct both *b,
  * and 4096 buckets one find_ge_pid() costs tens of microseconds, and a
  * whole walk would outlast any phase.
  */
-struct walk {
-	int nr; /* next number to ask for */
-	int seen; /* pids found since the walk began */
-	uint64_t bad; /* out of order, or a walk that missed pids */
-};
 
-/* ns per pid found, for the phase's time. */
-static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
-			struct walk *w)
+double idr_bench_walk(const struct bench_phases *o, struct pid_namespace *ns,
+		      const struct idr *idr, int n, struct idr_bench_walk *w)
 {
 	uint64_t start = bench_now_ns(), ops = 0;
 
@@ -195,16 +173,16 @@ static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
 
 			rcu_read_lock();
 			if (idr) {
-				p = idr_get_next(&b->idr, &nr);
+				p = idr_get_next(idr, &nr);
 			} else {
-				p = find_ge_pid_ns(nr, b->ns);
+				p = find_ge_pid_ns(nr, ns);
 				if (p)
 					nr = pid_nr(p);
 			}
 			rcu_read_unlock();
 			if (!p) {
 				/* the end: every pid seen once, start again */
-				w->bad += w->seen != b->n;
+				w->bad += w->seen != n;
 				w->nr = w->seen = 0;
 				continue;
 			}
@@ -213,7 +191,7 @@ static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
 			w->seen++;
 			ops++;
 		}
-	} while (!done(o, start, ops));
+	} while (!bench_phase_done(o, start, ops));
 	return (double)(bench_now_ns() - start) / (double)ops;
 }
 
@@ -221,11 +199,11 @@ static double time_walk(const struct idr_bench_opt *o, struct both *b, bool idr,
  * Print and record one comparison: @t[0] the pid hash's times, @t[1] the
  * IDR's, and their ratio (above 1: the IDR takes longer).
  */
-static void report(const struct idr_bench_opt *o, const char *what,
+static void report(const struct bench_phases *o, const char *what,
 		   const char *theirs, const char *mine, const char *unit,
 		   double t[2][MAX_ROUNDS], int n, const char *sizing)
 {
-	double q = ratio_median(o, t[1], t[0]);
+	double q = bench_ratio_median(t[1], t[0], o->rounds);
 	char name[64], variant[96], base[96];
 
 	printf("  %-8s %7d %-6s %-11s %6.1f  %-12s %6.1f  x %6.3f  (%s)\n",
@@ -238,11 +216,11 @@ static void report(const struct idr_bench_opt *o, const char *what,
 	bench_csv(name, variant, bench_median(t[1], o->rounds), unit, q, base);
 }
 
-static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
+static void lookups_and_walks(const struct bench_phases *o, struct both *b,
 			      const char *sizing)
 {
 	double look[2][MAX_ROUNDS], walk[2][MAX_ROUNDS];
-	struct walk w[2] = { { 0 }, { 0 } };
+	struct idr_bench_walk w[2] = { { 0 }, { 0 } };
 	uint64_t misses = 0;
 
 	for (int r = 0; r < o->rounds; r++)
@@ -255,7 +233,8 @@ static void lookups_and_walks(const struct idr_bench_opt *o, struct both *b,
 		for (int j = 0; j < 2; j++) {
 			bool idr = (r + j) % 2;
 
-			walk[idr][r] = time_walk(o, b, idr, &w[idr]);
+			walk[idr][r] = idr_bench_walk(
+				o, b->ns, idr ? &b->idr : NULL, b->n, &w[idr]);
 		}
 	misses += w[0].bad + w[1].bad;
 	if (misses)
@@ -296,19 +275,10 @@ static void memory(struct both *b, const char *sizing)
 		  (double)is.bytes / links, base);
 }
 
-static int shift_for_load(int n)
+void idr_bench_size(const struct bench_phases *o, int n)
 {
-	int s = 0;
-
-	while ((1 << s) < n)
-		s++;
-	return s;
-}
-
-void idr_bench_size(const struct idr_bench_opt *o, int n)
-{
-	const int shifts[3] = { pidhash_shift_for(896), shift_for_load(n),
-				shift_for_load(n) };
+	const int shifts[3] = { pidhash_shift_for(896), bench_shift_for(n),
+				bench_shift_for(n) };
 	const char *sizing[3] = { "patch", "load", "spread" };
 
 	for (int z = 0; z < 3; z++) {
@@ -335,9 +305,8 @@ static int idr_alloc_pid_nr(struct idr *idr, int pid_max)
 	return idr_alloc_cyclic(idr, NULL, pid_min, pid_max);
 }
 
-void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ)
+void idr_bench_alloc_free(const struct bench_phases *o, double occ, int pid_max)
 {
-	const int pid_max = PID_MAX_DEFAULT;
 	struct lowmem *lm = lowmem_create(UINT64_C(1) << 30);
 	struct old_pidhash *oh = old_pidhash_create(12, pid_max);
 	int *nrs = malloc((size_t)pid_max * sizeof(*nrs));
@@ -345,8 +314,10 @@ void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ)
 	struct idr idr;
 	struct idr_stats st;
 	int n = 0, keep = (int)(occ * pid_max);
-	char variant[64], base[64];
+	char variant[64], base[64], max[32] = "";
 
+	if (pid_max != PID_MAX_DEFAULT)
+		snprintf(max, sizeof(max), " pid_max=%d", pid_max);
 	if (!lm || !oh || !nrs || idr_init(&idr, lm, IDR_NODE_BYTES_X86_64))
 		bench_die("out of memory");
 	/* Fill the IDR, then free a random part; the same in the bitmap. */
@@ -393,7 +364,7 @@ void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ)
 					}
 				}
 				ops += 64;
-			} while (!done(o, start, ops));
+			} while (!bench_phase_done(o, start, ops));
 			/* nodes the removes let go count too */
 			if (idr_side)
 				rcu_barrier();
@@ -403,20 +374,23 @@ void idr_bench_alloc_free(const struct idr_bench_opt *o, double occ)
 		}
 	}
 	pidfs_idr_read_stats(&idr, &st);
-	printf("  %3.0f%% in use: pidmap alloc+free %6.1f M/s, idr "
+	printf("  %7d %3.0f%% in use: pidmap alloc+free %6.1f M/s, idr "
 	       "alloc_cyclic+remove %6.1f M/s: x %.2f the time "
 	       "(idr %lu nodes, %zu B)\n",
-	       occ * 100, bench_median(rate[0], o->rounds) / 1e6,
+	       pid_max, occ * 100, bench_median(rate[0], o->rounds) / 1e6,
 	       bench_median(rate[1], o->rounds) / 1e6,
-	       ratio_median(o, rate[0], rate[1]), st.nodes, st.bytes);
-	snprintf(variant, sizeof(variant), "idr occupancy=%.0f%%", occ * 100);
-	snprintf(base, sizeof(base), "pidmap occupancy=%.0f%%", occ * 100);
+	       bench_ratio_median(rate[0], rate[1], o->rounds), st.nodes,
+	       st.bytes);
+	snprintf(variant, sizeof(variant), "idr occupancy=%.0f%%%s", occ * 100,
+		 max);
+	snprintf(base, sizeof(base), "pidmap occupancy=%.0f%%%s", occ * 100,
+		 max);
 	bench_csv("pidhash.idr.alloc_free", base,
 		  bench_median(rate[0], o->rounds), "pairs/s", NAN, NULL);
 	/* the ratio of times: pidmap's rate over the IDR's */
 	bench_csv("pidhash.idr.alloc_free", variant,
 		  bench_median(rate[1], o->rounds), "pairs/s",
-		  ratio_median(o, rate[0], rate[1]), base);
+		  bench_ratio_median(rate[0], rate[1], o->rounds), base);
 
 	pidfs_idr_exit(&idr);
 	lowmem_destroy(lm);

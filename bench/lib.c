@@ -76,6 +76,34 @@ double bench_median(const double *v, int n)
 	return m;
 }
 
+bool bench_phase_done(const struct bench_phases *ph, uint64_t start,
+		      uint64_t ops)
+{
+	if (ph->count)
+		return ops >= ph->count;
+	return bench_now_ns() - start >= (uint64_t)(ph->seconds * 1e9);
+}
+
+double bench_ratio_median(const double *a, const double *b, int n)
+{
+	double q[64];
+
+	if (n > 64)
+		bench_die("bench_ratio_median: %d rounds", n);
+	for (int r = 0; r < n; r++)
+		q[r] = a[r] / b[r];
+	return bench_median(q, n);
+}
+
+int bench_shift_for(long n)
+{
+	int s = 0;
+
+	while ((1L << s) < n)
+		s++;
+	return s;
+}
+
 double bench_quartile(const double *v, int n, int q)
 {
 	double *c = sorted(v, n), m;

@@ -35,6 +35,26 @@ double bench_median(const double *v, int n);
 /* The first (q = 1) or third (q = 3) quartile of @v, by rank. */
 double bench_quartile(const double *v, int n, int q);
 
+/*
+ * How long each phase of a section runs: @rounds of @seconds, or (@count
+ * non-zero, for callgrind) of @count operations.
+ */
+struct bench_phases {
+	int rounds;
+	double seconds;
+	unsigned long count;
+};
+
+/* Has a phase that began at @start (bench_now_ns()) and did @ops ended? */
+bool bench_phase_done(const struct bench_phases *ph, uint64_t start,
+		      uint64_t ops);
+
+/* The median over @n rounds of @a[r] / @b[r] (@n <= 64). */
+double bench_ratio_median(const double *a, const double *b, int n);
+
+/* The smallest shift with 1 << shift >= @n: a table sized to the load. */
+int bench_shift_for(long n);
+
 /* Least-squares slope of @y over @x, @n >= 2 points. */
 double bench_slope(const double *x, const double *y, int n);
 

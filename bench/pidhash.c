@@ -50,7 +50,14 @@
  *             multiplier and with the 2006 one;
  *   idr       Linux 4.15's IDR (src/idr.c), which replaced the pidmap
  *             and the hash, against them: lookup, a full walk in order,
- *             memory, and allocation at 10%, 50% and 90% (bench/idr.c).
+ *             memory, and allocation at 10%, 50% and 90% (bench/idr.c);
+ *   levels    find_pid_ns(), find_get_pid_ns() and alloc_pid()+free_pid()
+ *             at pid namespace levels 0, 1, 8 and 32, and level 0
+ *             against pidfs's lookup before namespaces (bench/pidns.c);
+ *   allocators the pid layer made with -o alloc=pidmap against
+ *             -o alloc=idr: find_pid_ns(), a find_ge_pid_ns() walk, the
+ *             charged memory, and alloc_pid()+free_pid() at 10%, 50% and
+ *             90% occupancy (bench/pidalloc.c).
  *
  * Run:  make bench, or bench/pidhash [-r ROUNDS] [-t SECONDS] [-s]
  *       (-s: sizes 1000 and 32768 only; BENCH_QUICK=1: 5 short rounds
@@ -85,6 +92,8 @@
 
 #include "idr.h"
 #include "lib.h"
+#include "pidalloc.h"
+#include "pidns.h"
 #include "prepatch.h"
 
 /* hash_long()'s multiplier in 2006; pid.h has the one of Linux >= 4.7. */
@@ -1269,21 +1278,23 @@ static void usage(FILE *f, const char *prog)
 		"  -Z SIZING    hash sized \"patch\", \"load\" or \"pidmax\" only\n"
 		"  -n OPS       phases of OPS operations, not of a time: for\n"
 		"               valgrind --tool=callgrind (instructions per op)\n"
-		"  -o SECTIONS  letters of the sections to run (default lcfmai):\n"
+		"  -o SECTIONS  letters of the sections to run (default lcfmainp):\n"
 		"               l lookup, c concurrent lookups, f fork+reap,\n"
-		"               m memory, a alloc_pid+free_pid, i the IDR\n",
+		"               m memory, a alloc_pid+free_pid, i the IDR alone,\n"
+		"               n pid namespace levels 0, 1, 8, 32,\n"
+		"               p the pid layer under each allocator\n",
 		prog);
 }
 
 int main(int argc, char **argv)
 {
 	static const int sizes[] = { 1000, 32768, 1000000 };
-	struct idr_bench_opt iopt;
+	struct bench_phases ph;
 	int c, nsizes = 3;
 
 	opt.rounds = bench_quick() ? 5 : 7;
 	opt.seconds = bench_quick() ? 0.01 : 0.05;
-	opt.sections = "lcfmai";
+	opt.sections = "lcfmainp";
 	while ((c = getopt(argc, argv, "r:t:n:N:Z:so:h")) != -1) {
 		switch (c) {
 		case 'r':
@@ -1325,7 +1336,7 @@ int main(int argc, char **argv)
 		nsizes = 2;
 	if (opt.only_size > 0)
 		nsizes = 1;
-	iopt = (struct idr_bench_opt){ opt.rounds, opt.seconds, opt.count };
+	ph = (struct bench_phases){ opt.rounds, opt.seconds, opt.count };
 	srandom(1);
 	zone = lowmem_create(LOWMEM_MAX_BUDGET);
 	if (!zone)
@@ -1396,7 +1407,19 @@ int main(int argc, char **argv)
 			printf("\n");
 		}
 		if (section('i')) {
-			idr_bench_size(&iopt, n);
+			idr_bench_size(&ph, n);
+			printf("\n");
+		}
+		if (section('p')) {
+			printf("the pid layer, -o alloc=pidmap against "
+			       "-o alloc=idr (x: the IDR's time or bytes over "
+			       "the pidmap's):\n");
+			pidalloc_bench_size(&ph, n);
+			printf("\n");
+		}
+		/* 32 levels of a million pids: 800 MiB; not that size */
+		if (section('n') && n <= 32768) {
+			pidns_bench_levels(&ph, n);
 			printf("\n");
 		}
 		free(keys);
@@ -1411,11 +1434,25 @@ int main(int argc, char **argv)
 	}
 	if (section('i')) {
 		printf("the IDR's alloc_cyclic+remove against the pidmap, "
-		       "pid_max %d:\n",
-		       PID_MAX_DEFAULT);
-		idr_bench_alloc_free(&iopt, 0.10);
-		idr_bench_alloc_free(&iopt, 0.50);
-		idr_bench_alloc_free(&iopt, 0.90);
+		       "pid_max %d%s:\n",
+		       PID_MAX_DEFAULT, nsizes > 2 ? " and 4194304" : "");
+		idr_bench_alloc_free(&ph, 0.10, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&ph, 0.50, PID_MAX_DEFAULT);
+		idr_bench_alloc_free(&ph, 0.90, PID_MAX_DEFAULT);
+		/* millions of live ids: not for a look */
+		for (int i = 0; nsizes > 2 && i < 3; i++)
+			idr_bench_alloc_free(&ph, (double)(1 + 4 * i) / 10,
+					     PID_MAX_LIMIT);
+	}
+	if (section('p')) {
+		printf("alloc_pid+free_pid through the pid layer, -o "
+		       "alloc=pidmap against -o alloc=idr:\n");
+		for (int i = 0; i < 3; i++)
+			pidalloc_bench_alloc_free(&ph, (double)(1 + 4 * i) / 10,
+						  PID_MAX_DEFAULT);
+		for (int i = 0; nsizes > 2 && i < 3; i++)
+			pidalloc_bench_alloc_free(&ph, (double)(1 + 4 * i) / 10,
+						  PID_MAX_LIMIT);
 	}
 	return 0;
 }

@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# make bench: run bench/pidhash, bench/fs, bench/pin and bench/pidfd with
-# fixed parameters, collect their rows in one CSV file, and print one summary
-# table: every target of doc/performance.md, what this run measured, and
-# whether it is met.
+# make bench: run bench/pidhash, bench/fs, bench/pin, bench/pidfd and
+# bench/procps with fixed parameters, collect their rows in one CSV file,
+# and print one summary table: every target of doc/performance.md, what
+# this run measured, and whether it is met.
 #
-#   make bench                      # about 4 minutes; writes bench/results.csv
-#   make bench BENCH_QUICK=1        # under a minute, for a look
+#   make bench                      # about 10 minutes; writes bench/results.csv
+#   make bench BENCH_QUICK=1        # a minute or two, for a look
 #   make bench BENCH_CSV=/tmp/r.csv # results elsewhere
 #
 # Run from make (it sets top_builddir and top_srcdir), or by hand:
@@ -57,7 +57,7 @@ echo "pidfs benchmarks: $(uname -r), $ncpu x $cpu, $mem," \
 	"load $(cut -d' ' -f1-3 /proc/loadavg)${quick:+, quick}"
 
 status=0
-for b in pidhash fs pin pidfd; do
+for b in pidhash fs pin pidfd procps; do
 	echo
 	echo "==== bench/$b"
 	"$top_builddir/bench/$b" || { status=$?; echo "bench/$b failed ($status)"; }
@@ -181,6 +181,34 @@ END {
 	line("idr_find vs find_pid (4.15 IDR), 32768, load sizing", \
 		least("pidhash.idr.lookup", "^idr_find n=32768 hash=load"), \
 		"<=", "1.5")
+	line("find_pid_ns, -o alloc=idr / pidmap, 32768, load", \
+		least("pidhash.alloc.lookup", "^idr n=32768 hash=load"), \
+		"<=", "1.5")
+	info("  (find_get_pid + put_pid, idr / pidmap time)", \
+		least("pidhash.alloc.lookup_get", "^idr n=32768 hash=load"))
+	info("  (find_ge_pid walk, idr / pidmap time)", \
+		least("pidhash.alloc.walk", "^idr n=32768 hash=load"))
+	info("  (alloc_pid+free_pid at 50%, idr / pidmap time)", \
+		least("pidhash.alloc.alloc_free", \
+		      "^idr occupancy=50% pid_max=32768"))
+	line("find_get_pid level 0 vs before namespaces, 32768", \
+		least("pidhash.levels.vs_flat", \
+		      "^pid.find_get level=0 n=32768"), ">=", "0.95")
+	info("  (the same, 1000 pids)", \
+		least("pidhash.levels.vs_flat", \
+		      "^pid.find_get level=0 n=1000$"))
+	info("find_pid_ns at level 32 / level 0, 32768 (time)", \
+		least("pidhash.levels.find", "^level=32 n=32768"))
+	info("alloc_pid+free_pid at level 32 / level 0 (time)", \
+		least("pidhash.levels.alloc_free", "^level=32 n=32768"))
+	info("ps -e over the tasks: IDR / pidmap time (commit 0.64)", \
+		least("procps.ps", "^idr n="))
+	info("  (ps -e, a second pidmap mount / the first)", \
+		least("procps.ps", "^pidmap#2 n="))
+	info("pstree over the tasks: IDR / pidmap time (commit 0.57)", \
+		least("procps.pstree", "^idr n="))
+	info("  (pstree, a second pidmap mount / the first)", \
+		least("procps.pstree", "^pidmap#2 n="))
 	line("pid model: bytes charged per pinned dead task", \
 		least("pin.charged", "^pid ", 1), "<=", "36")
 	line("pid model: daemon RSS bytes per pinned dead task", \
