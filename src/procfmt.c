@@ -537,8 +537,7 @@ size_t procfmt_pid_caches(char *buf, size_t size,
 
 		pb_printf(&pb, "%s_objects: %d\n%s_objsize: %zu\n", c,
 			  st[i].nr_pids, c, st[i].charged_size);
-		pb_printf(&pb, "%s_host_size: %zu\n%s_allocated: %" PRIu64 "\n",
-			  c, st[i].host_size, c, st[i].allocated);
+		pb_printf(&pb, "%s_host_size: %zu\n", c, st[i].host_size);
 	}
 	return pb.len;
 }

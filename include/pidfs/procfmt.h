@@ -212,10 +212,10 @@ size_t procfmt_pidhash(char *buf, size_t size, const struct pid_ns_stats *st);
 
 /*
  * /pidhash's tail: the struct pid caches of a namespace tree, one per
- * level that has one (pid_ns_read_cache_stats()), four lines each,
+ * level that has one (pid_ns_read_cache_stats()), three lines each,
  * "<cache>_objects" (its pids now), "<cache>_objsize" (what each is
- * charged on the modelled machine), "<cache>_host_size" (the daemon's
- * object) and "<cache>_allocated" (ever), the cache named as Linux
+ * charged on the modelled machine) and "<cache>_host_size" (the daemon's
+ * object), the cache named as Linux
  * 2.6.24's: "pid", "pid_2", ... "pid_33".  @n caches from @st.
  */
 size_t procfmt_pid_caches(char *buf, size_t size,
