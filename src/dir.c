@@ -211,6 +211,23 @@ static void lookup_visitor(fuse_req_t req, struct pidfs_fs *fs,
 	reply_entry(req, visitor_node(nr, e), &st, 0, 0);
 }
 
+/*
+ * A name a task's directory (other than task/) can never hold: pid_entries[]
+ * is fixed, and a node stays the same task's for life.  A negative entry
+ * (node id 0) lets the kernel cache that answer as a negative dentry, so
+ * the names procps and psmisc probe for that pidfs lacks (ns/net, ns/mnt,
+ * ...: pstree tries seven per process) cost one LOOKUP per timeout, not
+ * one per walk.
+ */
+static void reply_never(fuse_req_t req, struct pidfs_fs *fs)
+{
+	struct fuse_entry_param e;
+
+	memset(&e, 0, sizeof(e));
+	e.entry_timeout = fs->timeout;
+	fuse_reply_entry(req, &e);
+}
+
 static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 			const struct node_key *pk, const char *name)
 {
@@ -245,7 +262,7 @@ static void lookup_task(fuse_req_t req, struct pidfs_fs *fs,
 	} else {
 		k.slot = pid_entry_find((enum pid_entry_id)pk->slot, name);
 		if (k.slot == NR_PID_ENTRIES)
-			return (void)fuse_reply_err(req, ENOENT);
+			return reply_never(req, fs);
 		fs->pin->get(k.pin);
 	}
 	reply_task_entry(req, fs, &k);

@@ -111,5 +111,30 @@ pass "100 rounds of readlink of 3 links: $got requests in all"
 ctl "exec $p emacs" >/dev/null
 expect_eq "$(readlink "$MNT/$p/exe")" "pidfs:[emacs]" "after exec, the new exe"
 
+# A name a task directory can never hold is cached as a negative entry:
+# pstree's probes of ns/ files pidfs lacks cost nothing once warm.
+t=$(ctl "thread $p")		# the exec took the first one
+missing="$MNT/$p/ns/net $MNT/$p/ns/mnt $MNT/$p/ctty $MNT/$p/task/$t/nosuch"
+# shellcheck disable=SC2086
+ls -d $missing >/dev/null 2>&1 && fail "a missing name exists"
+snap before
+for _ in $(seq 100); do
+	# shellcheck disable=SC2086
+	ls -d $missing >/dev/null 2>&1 || :
+done
+snap after
+got=$(total before after)
+[ "${got#-}" -le $NOISE ] || fail "100 rounds of 4 missing names: $(delta before after)"
+pass "100 rounds of lookups of 4 names a task lacks: $got requests in all"
+# ... while a thread that does not exist yet is looked up each time
+snap before
+for _ in $(seq 10); do
+	ls -d "$MNT/$p/task/99999" >/dev/null 2>&1 && fail "task/99999 exists"
+done
+snap after
+got=$(delta before after | sed -n 's/.*lookup \([0-9]*\).*/\1/p')
+[ "${got:-0}" -ge 10 ] || fail "10 lookups of a missing thread cost ${got:-0} LOOKUPs"
+pass "a thread number not there yet is asked for each time (${got} lookups)"
+
 pidfs_umount
 pass "clean unmount"
