@@ -20,7 +20,7 @@
 #   BUILDDIR=build-asan scripts/test.sh --enable-sanitizers
 #
 # JOBS=N sets make's parallelism (default 2).  SECOND_ALLOC=none skips
-# the second run of the integration tests.
+# the second run of the integration and hardening tests.
 set -euo pipefail
 
 case ${1:-} in
@@ -57,15 +57,16 @@ check() {
 check test-suite.log "make check"
 pidfs_say "all tests passed in $PIDFS_BUILDDIR"
 
-# The integration tests again, every mount under the other allocator
-# (PIDFS_MOUNT_OPTS goes before each mount's options).  Their .log and
-# .trs files are then this run's, which check-ran.sh reads: both runs
-# must pass.  TESTS is left for make to expand.
+# The integration and hardening tests again, every mount under the other
+# allocator (PIDFS_MOUNT_OPTS goes before each mount's options).  Their
+# .log and .trs files are then this run's, which check-ran.sh reads:
+# both runs must pass.  TESTS is left for make to expand.
 alloc=${SECOND_ALLOC:-idr}
 if [ "$alloc" != none ]; then
 	# shellcheck disable=SC2016
 	PIDFS_MOUNT_OPTS="alloc=$alloc" check "test-suite-$alloc.log" \
-		"the integration tests with alloc=$alloc" \
-		TESTS='$(INTEGRATION_TESTS)' TEST_SUITE_LOG="test-suite-$alloc.log"
-	pidfs_say "the integration tests passed with alloc=$alloc"
+		"the integration and hardening tests with alloc=$alloc" \
+		TESTS='$(INTEGRATION_TESTS) $(HARDENING_TESTS)' \
+		TEST_SUITE_LOG="test-suite-$alloc.log"
+	pidfs_say "the integration and hardening tests passed with alloc=$alloc"
 fi

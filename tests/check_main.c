@@ -5,6 +5,8 @@
  *   tests/check_pidfs            all suites
  *   tests/check_pidfs pid task   only the named suites
  *   CK_FORK=no tests/check_pidfs (what `make valgrind` runs)
+ *   PIDFS_TEST_ALLOC=idr tests/check_pidfs task ctl pin
+ *                                the model under the IDR allocator
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,13 @@ static const struct {
 	{ "pidfd", pidfd_suite },
 	{ "pidns", pidns_suite },
 };
+
+enum pid_alloc test_pid_alloc(void)
+{
+	const char *a = getenv("PIDFS_TEST_ALLOC");
+
+	return a && !strcmp(a, "idr") ? PID_ALLOC_IDR : PID_ALLOC_PIDMAP;
+}
 
 static int wanted(int argc, char **argv, const char *name)
 {

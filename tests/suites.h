@@ -13,6 +13,16 @@
 
 #include <check.h>
 
+#include "pidfs/pid.h"
+
+/*
+ * The allocator the model-building suites (task, ctl, pin, oracle) boot
+ * their kernels with: PIDFS_TEST_ALLOC=idr in the environment picks
+ * Linux 4.15's IDR, anything else the patch's pidmap and hash.  make
+ * check runs those suites once each way (tests/check-idr.sh).
+ */
+enum pid_alloc test_pid_alloc(void);
+
 Suite *lowmem_suite(void);
 Suite *pid_suite(void);
 Suite *idr_suite(void);

@@ -54,7 +54,9 @@ static void boot(struct pidfs_kernel_params *p)
 	p->hash_shift = -1;
 	p->uid = TEST_UID;
 	p->gid = TEST_GID;
+	p->alloc = test_pid_alloc();
 	ck_assert_int_eq(pidfs_kernel_create(p, &k), 0);
+	ck_assert_int_eq(pid_ns_alloc(pidfs_kernel_ns(k)), p->alloc);
 	ctl = pidfs_ctl_create(k);
 	ck_assert_ptr_nonnull(ctl);
 	memset(&reply, 0, sizeof(reply));

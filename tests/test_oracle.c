@@ -217,8 +217,10 @@ static void lockstep(struct run *r, const int *maxes, size_t nr_maxes)
 		.arch = &pidfs_arch_x86_64,
 		.pid_max = max,
 		.hash_shift = -1,
+		.alloc = test_pid_alloc(),
 	});
 	ck_assert_ptr_nonnull(ns);
+	ck_assert_int_eq(pid_ns_alloc(ns), test_pid_alloc());
 	pidmap_init(max);
 
 	for (unsigned long op = 0; op < r->ops; op++) {

@@ -49,7 +49,9 @@ static void boot(int model)
 	p.uid = 1000;
 	p.gid = 100;
 	p.pid_max = SMALL_PID_MAX;
+	p.alloc = test_pid_alloc();
 	ck_assert_int_eq(pidfs_kernel_create(&p, &k), 0);
+	ck_assert_int_eq(pid_ns_alloc(pidfs_kernel_ns(k)), p.alloc);
 	ops = pidfs_pin_ops((enum pidfs_pin_model)model);
 	ck_assert_ptr_nonnull(ops);
 }

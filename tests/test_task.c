@@ -70,6 +70,7 @@ static void params_init(struct pidfs_kernel_params *p)
 	p->hash_shift = -1;
 	p->uid = TEST_UID;
 	p->gid = TEST_GID;
+	p->alloc = test_pid_alloc();
 }
 
 static void boot_with(const struct pidfs_kernel_params *p)
@@ -78,6 +79,7 @@ static void boot_with(const struct pidfs_kernel_params *p)
 	ck_assert_ptr_nonnull(k);
 	lm = pidfs_kernel_lowmem(k);
 	kns = pidfs_kernel_ns(k);
+	ck_assert_int_eq(pid_ns_alloc(kns), p->alloc);
 }
 
 static void boot(void)
@@ -85,6 +87,25 @@ static void boot(void)
 	struct pidfs_kernel_params p;
 
 	params_init(&p);
+	boot_with(&p);
+}
+
+/*
+ * For the cases that count the pidmap's own charges (its bitmap pages,
+ * the hash table): the pidmap whatever the run's allocator.  What the
+ * IDR charges is the pid_idr suite's.
+ */
+static void params_init_pidmap(struct pidfs_kernel_params *p)
+{
+	params_init(p);
+	p->alloc = PID_ALLOC_PIDMAP;
+}
+
+static void boot_pidmap(void)
+{
+	struct pidfs_kernel_params p;
+
+	params_init_pidmap(&p);
 	boot_with(&p);
 }
 
@@ -257,7 +278,7 @@ START_TEST(test_boot)
 	uint64_t up1, up2;
 	time_t now;
 
-	boot();
+	boot_pidmap();
 	ks = kstats();
 	ck_assert_uint_eq(ks.nr_tasks, 1);
 	ck_assert_uint_eq(ks.nr_zombies, 0);
@@ -1361,7 +1382,7 @@ START_TEST(test_fork_faults_page)
 	struct pidfs_kernel_params p;
 	struct fault_run run;
 
-	params_init(&p);
+	params_init_pidmap(&p);
 	p.arch = &pidfs_arch_x86_64;	/* a pid_max above i386's limit */
 	p.pid_max = 2 * BITS_PER_PAGE;
 	boot_with(&p);
@@ -1431,7 +1452,7 @@ START_TEST(test_fork_tiny_lowmem)
 		pid_t c = 0, last = 0;
 		int err;
 
-		params_init(&p);
+		params_init_pidmap(&p);
 		p.lowmem = LOWMEM_MIN_BUDGET;
 		p.task_size = cases[i].task_size;
 		boot_with(&p);
@@ -1976,7 +1997,7 @@ START_TEST(test_destroy_clean)
 	pid_t a, b, c, sid;
 	int pages;
 
-	boot();
+	boot_pidmap();
 	a = fork_ok(1, NULL);
 	ck_assert_int_eq(pidfs_setsid(k, a, &sid), 0);
 	b = fork_ok(a, NULL);
@@ -2080,7 +2101,7 @@ START_TEST(test_arch)
 		struct lowmem_stats z;
 		pid_t c;
 
-		params_init(&p);
+		params_init_pidmap(&p);
 		p.arch = a;
 		/* One more than the limit is refused, the limit is not. */
 		p.pid_max = a->pid_max_limit + 1;
