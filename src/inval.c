@@ -367,25 +367,14 @@ static void tree_event(struct inval_job *j, const struct node_key *tree,
  * of its struct pid (the view of each namespace from the initial one
  * down to its own), under its number there, for the nodes the kernel
  * holds of it there (view.c's table).  The pidfs inodes are the pins':
- * the pid and task models' pins are the same objects in every view.
+ * the pid and task models' pins are the same objects in every view; an
+ * nr pin is the number in its view's namespace, so a view's pidfd files
+ * have pidfs inodes of their own, told of the exit as the root's are.
  */
-void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
+/* What the event tells the pidfs inode of @pin: an exit, a release. */
+static void pidfd_event(struct pidfs_fs *fs, struct inval_job *j,
+			const struct pidfs_event_rec *ev, pidfs_pin_t pin)
 {
-	struct inval_job *j = arg;
-	struct pidfs_fs *fs = j->fs;
-	struct node_key tree = { .ns = root_ns(fs) };
-	pidfs_pin_t pin = fs->pin->of_event(ev, 0, root_ns(fs));
-
-	tree_event(j, &tree, ev);
-	/* a mount whose views were never opened pays one load here */
-	if (!__atomic_load_n(&fs->view_nodes, __ATOMIC_RELAXED))
-		goto views_done;
-	for (unsigned int i = 0; ev->pid && i <= ev->pid->level; i++) {
-		tree.ns = ev->pid->numbers[i].ns;
-		tree.view = viewof(tree.ns);
-		tree_event(j, &tree, ev);
-	}
-views_done:
 	switch (ev->ev) {
 	case PIDFS_EV_FORK:
 		break;
@@ -399,6 +388,34 @@ views_done:
 		if (ev->exit_state)
 			job_wake_pidfd(fs, j, pin);
 		break;
+	}
+}
+
+void inval_on_event(void *arg, const struct pidfs_event_rec *ev)
+{
+	struct inval_job *j = arg;
+	struct pidfs_fs *fs = j->fs;
+	struct node_key tree = { .ns = root_ns(fs) };
+	pidfs_pin_t pin = fs->pin->of_event(ev, 0, root_ns(fs));
+
+	bool views;
+
+	tree_event(j, &tree, ev);
+	/* a mount whose views were never opened pays one load here */
+	views = __atomic_load_n(&fs->view_nodes, __ATOMIC_RELAXED) && ev->pid;
+	for (unsigned int i = 0; views && i <= ev->pid->level; i++) {
+		tree.ns = ev->pid->numbers[i].ns;
+		tree.view = viewof(tree.ns);
+		tree_event(j, &tree, ev);
+	}
+	/* pollers last, once every tree's invalidations are queued */
+	pidfd_event(fs, j, ev, pin);
+	for (unsigned int i = 0; views && i <= ev->pid->level; i++) {
+		pidfs_pin_t vpin = fs->pin->of_event(ev, 0,
+						     ev->pid->numbers[i].ns);
+
+		if (vpin && vpin != pin)
+			pidfd_event(fs, j, ev, vpin);
 	}
 }
 

@@ -15,6 +15,8 @@
 
 . "$top_srcdir/tests/integration/lib.sh"
 
+PIDFDCMP=$HELPERS/pidfdcmp
+
 INIT_NS=4026531836
 
 # The NSpid numbers of status file $1, tab-separated.
@@ -259,6 +261,24 @@ for model in pid task nr; do
 		"$want" "$model: what a view's open file of a dead task pins"
 	exec {fd}<&-
 	expect_pins_zero "$model: a view's closed file"
+	# a poller on a view's pidfd is woken by the exit (pidfdcmp's own
+	# bound is 10 s: a poller still blocked 5 s after the exit was never
+	# woken), and the view's pidfd keeps the exit code after the reap
+	w=$(ctl "fork $i waited")
+	"$PIDFDCMP" "$V" poll "$(inner "$w")" >"$PIDFS_TMP/woken" &
+	poller=$!
+	exec {pfd}<"$V/$(inner "$w")/pidfd"
+	sleep 0.2
+	ctl "kill $w 7" >/dev/null
+	poller_done() { ! kill -0 "$poller" 2>/dev/null; }
+	wait_for 5 poller_done ||
+		fail "$model: a view's pidfd poller not woken by the exit"
+	wait "$poller" ||
+		fail "$model: a view's pidfd poller: $(cat "$PIDFS_TMP/woken")"
+	expect_eq "$(status_field /dev/fd/$pfd ExitCode)" $((7 << 8)) \
+		"$model: a view's pidfd keeps the exit code after the reap"
+	exec {pfd}<&-
+	pass "$model: a view's pidfd: its poller woken, its exit code kept"
 	pidfs_umount
 done
 
