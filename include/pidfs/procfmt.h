@@ -38,6 +38,7 @@ struct task_info;
 struct lowmem_stats;
 struct pidfs_kernel_stats;
 struct pid_ns_stats;
+struct pid_cache_stats;
 
 /* Linux's USER_HZ: the unit of every clock_t /proc prints. */
 #define PROCFMT_USER_HZ		100
